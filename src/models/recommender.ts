@@ -10,6 +10,11 @@ export interface TrainingData {
   readonly items: IdDictionary;
   readonly itemMeta: readonly (Item | undefined)[];
   readonly userMeta: readonly (User | undefined)[];
+  /** Where the data came from (a path or dataset name), recorded in the artifact. */
+  readonly source?: string;
+  /** Raw interaction count and latest event time, recorded for freshness checks. */
+  readonly interactionCount?: number;
+  readonly maxTimestamp?: number | null;
 }
 
 /** Options of a batch recommendation call. */
