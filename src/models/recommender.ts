@@ -41,6 +41,7 @@ export interface Recommender {
   /** The model kind, e.g. "popularity", "als". */
   readonly kind: string;
   fit(data: TrainingData): Promise<void>;
+  /** Top-k per user; index -1 stands for a user unknown to the model (non-personal scores). */
   recommend(userIndices: Int32Array, options: RecommendOptions): Recommendations;
   /** Writes the model as an artifact directory (see `artifact.ts`). */
   save(dir: string): Promise<void>;

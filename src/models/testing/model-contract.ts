@@ -47,7 +47,8 @@ export function runModelContract(name: string, create: () => Recommender): void 
     const dir = await mkdtemp(join(tmpdir(), "palate-model-"));
     try {
       await model.save(join(dir, "v1"));
-      const loaded = await loadModel(join(dir, "v1"));
+      const { model: loaded, train } = await loadModel(join(dir, "v1"));
+      assert.deepEqual(train.indices, data.matrix.indices);
       assert.equal(loaded.kind, model.kind);
       const a = model.recommend(users, { k: 4, exclude: data.matrix });
       const b = loaded.recommend(users, { k: 4, exclude: data.matrix });
