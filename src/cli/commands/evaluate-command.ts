@@ -1,0 +1,50 @@
+import { Command, Option } from "commander";
+import { interactionMatrix } from "../../core/dataset.js";
+import { evaluate, formatReport } from "../../evaluation/evaluate.js";
+import { describeSplit } from "../../evaluation/splits.js";
+import { createModel, MODEL_KINDS, type ModelKind } from "../../models/model-kinds.js";
+import { trainingDataOf } from "../../models/training-data.js";
+import { addDataOptions, type DataOptions, loadFromOptions } from "../data-options.js";
+import { choiceOption, intOption } from "../option-parsers.js";
+import { addSplitOptions, type SplitOptions, splitFrom } from "../split-options.js";
+
+interface EvaluateOptions extends DataOptions, SplitOptions {
+  model: ModelKind;
+  k: number;
+  json: boolean;
+}
+
+/** `palate evaluate`: split the data, train a model on the train part, score it on the test part. */
+export function evaluateCommand(): Command {
+  const command = new Command("evaluate").description(
+    "train a model on a split of the data and report ranking metrics on the held-out part",
+  );
+  addDataOptions(command);
+  addSplitOptions(command);
+  return command
+    .addOption(
+      new Option("--model <kind>", "model to evaluate")
+        .argParser(choiceOption(MODEL_KINDS))
+        .default("popularity"),
+    )
+    .option("--k <k>", "length of each recommendation list", intOption(1, 1000), 10)
+    .option("--json", "print the report as JSON", false)
+    .action(async (options: EvaluateOptions) => {
+      const dataset = await loadFromOptions(options);
+      const split = splitFrom(options, interactionMatrix(dataset));
+      if (!options.json) console.error(describeSplit(split));
+      const model = createModel(options.model);
+      await model.fit(trainingDataOf(dataset, split.train));
+      const report = evaluate(model, split, {
+        k: options.k,
+        itemCategories: dataset.itemMeta.map((item) => item?.categories),
+      });
+      if (options.json) {
+        console.log(
+          JSON.stringify({ dataset: dataset.name, model: options.model, split: split.name, ...report }),
+        );
+      } else {
+        console.log(`${dataset.name} · ${options.model} · ${split.name}\n${formatReport(report)}`);
+      }
+    });
+}

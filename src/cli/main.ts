@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { InputError, PalateError } from "../core/errors.js";
+import { dataCommand } from "./commands/data-command.js";
+import { demoCommand } from "./commands/demo-command.js";
+import { evaluateCommand } from "./commands/evaluate-command.js";
+import { recommendCommand } from "./commands/recommend-command.js";
+import { trainCommand } from "./commands/train-command.js";
+
+/** The `palate` program with every command registered. */
+export function buildProgram(): Command {
+  const program = new Command("palate")
+    .description("Palate: a production recommendation engine (hybrid CF, graph embeddings, content features)")
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)");
+  program.addCommand(demoCommand());
+  program.addCommand(dataCommand());
+  program.addCommand(trainCommand());
+  program.addCommand(evaluateCommand());
+  program.addCommand(recommendCommand());
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version requests exit 0; usage errors were already printed by commander.
+      process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof InputError || error instanceof PalateError) {
+      console.error(`palate: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,73 @@
+import type { Random } from "../../math/random.js";
+
+/** Restaurant names: an adjective and a noun from small word lists (names may repeat, as in life). */
+
+const ADJECTIVES = [
+  "Golden",
+  "Little",
+  "Red",
+  "Blue",
+  "Green",
+  "Old",
+  "New",
+  "Happy",
+  "Hidden",
+  "Lucky",
+  "Silver",
+  "Wild",
+  "Humble",
+  "Royal",
+  "Corner",
+  "Salty",
+  "Sunny",
+  "Smoky",
+  "Velvet",
+  "Copper",
+  "Crooked",
+  "Quiet",
+  "Jolly",
+  "Tiny",
+  "Grand",
+  "Spicy",
+  "Sweet",
+  "Rustic",
+  "Urban",
+  "Harbour",
+];
+const NOUNS = [
+  "Lantern",
+  "Table",
+  "Spoon",
+  "Kitchen",
+  "Garden",
+  "Oven",
+  "Fork",
+  "Pot",
+  "Bowl",
+  "Plate",
+  "Grill",
+  "Bistro",
+  "Canteen",
+  "Tavern",
+  "House",
+  "Corner",
+  "Olive",
+  "Pepper",
+  "Lemon",
+  "Fig",
+  "Anchor",
+  "Dragon",
+  "Tiger",
+  "Lotus",
+  "Mill",
+  "Bridge",
+  "Barrel",
+  "Basil",
+  "Saffron",
+  "Harvest",
+];
+
+/** A restaurant name (ASCII, no commas or quotes, so it needs no CSV quoting). */
+export function drawTitle(rng: Random): string {
+  return `${ADJECTIVES[rng.int(ADJECTIVES.length)]} ${NOUNS[rng.int(NOUNS.length)]}`;
+}
