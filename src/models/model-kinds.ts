@@ -42,5 +42,11 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     default:
       throw new PalateError(`${dir}: unknown model kind '${kind}' (known: ${MODEL_KINDS.join(", ")})`);
   }
-  return { model, manifest: artifact.manifest, users: snapshot.users, items: snapshot.items, train: snapshot.matrix };
+  return {
+    model,
+    manifest: artifact.manifest,
+    users: snapshot.users,
+    items: snapshot.items,
+    train: snapshot.matrix,
+  };
 }

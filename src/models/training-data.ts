@@ -9,7 +9,8 @@ import type { TrainingData } from "./recommender.js";
 export function trainingDataOf(dataset: Dataset, matrix?: CsrMatrix): TrainingData {
   const t = dataset.interactions;
   let maxTimestamp: number | null = null;
-  for (let i = 0; i < t.length; i++) if (maxTimestamp === null || t.timestamp[i] > maxTimestamp) maxTimestamp = t.timestamp[i];
+  for (let i = 0; i < t.length; i++)
+    if (maxTimestamp === null || t.timestamp[i] > maxTimestamp) maxTimestamp = t.timestamp[i];
   return {
     matrix: matrix ?? interactionMatrix(dataset),
     users: dataset.users,
