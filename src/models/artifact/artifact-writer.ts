@@ -20,6 +20,11 @@ export interface ArtifactContent {
   metrics: Record<string, unknown>;
   matrices: Record<string, MatrixData>;
   idMaps: Record<string, readonly string[]>;
+  /**
+   * Writes nested content (e.g. a hybrid's part artifacts) into the temporary directory before
+   * it is renamed into place, so the whole version still appears atomically.
+   */
+  writeNested?: (tmpDir: string) => Promise<void>;
 }
 
 /** A fresh version name: UTC time to the second plus a short random suffix, sortable by age. */
@@ -91,6 +96,7 @@ export async function writeArtifact(dir: string, content: ArtifactContent): Prom
       matrices,
       idMaps,
     };
+    if (content.writeNested) await content.writeNested(tmp);
     await writeFile(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     if (existsSync(dir)) await rm(dir, { recursive: true });
     await rename(tmp, dir);
