@@ -1,19 +1,36 @@
 import type { CsrMatrix } from "../core/csr.js";
 import { PalateError } from "../core/errors.js";
 import type { IdDictionary } from "../core/id-dictionary.js";
+import { AlsModel } from "./als/als-model.js";
 import { readArtifact } from "./artifact/artifact-reader.js";
 import type { Manifest } from "./artifact/manifest.js";
 import { trainingSnapshotFrom } from "./artifact/training-snapshot.js";
+import { CleoraModel } from "./cleora/cleora-model.js";
+import { ContentModel } from "./content/content-model.js";
+import { ElsaModel } from "./elsa/elsa-model.js";
+import { loadHybrid } from "./hybrid/hybrid-artifact.js";
+import { HybridModel } from "./hybrid/hybrid-model.js";
+import type { HybridOptions } from "./hybrid/hybrid-options.js";
 import { PopularityModel } from "./popularity/popularity-model.js";
 import type { Recommender } from "./recommender.js";
 
-/** The model kinds `palate train --model` accepts. */
-export const MODEL_KINDS = ["popularity"] as const;
+/** The model kinds `palate train --model` accepts; `hybrid` blends the others. */
+export const MODEL_KINDS = ["hybrid", "als", "elsa", "cleora", "content", "popularity"] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
-/** A new, untrained model of `kind` with its default parameters. */
-export function createModel(kind: ModelKind): Recommender {
+/** A new, untrained model of `kind`; `options` holds each part's options (the hybrid's shape). */
+export function createModel(kind: ModelKind, options: HybridOptions = {}): Recommender {
   switch (kind) {
+    case "hybrid":
+      return new HybridModel(options);
+    case "als":
+      return new AlsModel(options.als);
+    case "elsa":
+      return new ElsaModel(options.elsa);
+    case "cleora":
+      return new CleoraModel(options.cleora);
+    case "content":
+      return new ContentModel(options.content);
     case "popularity":
       return new PopularityModel();
   }
@@ -36,6 +53,21 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const snapshot = trainingSnapshotFrom(artifact);
   let model: Recommender;
   switch (kind) {
+    case "hybrid":
+      model = await loadHybrid(artifact, async (partDir) => (await loadModel(partDir)).model);
+      break;
+    case "als":
+      model = AlsModel.fromArtifact(artifact);
+      break;
+    case "elsa":
+      model = ElsaModel.fromArtifact(artifact);
+      break;
+    case "cleora":
+      model = CleoraModel.fromArtifact(artifact);
+      break;
+    case "content":
+      model = ContentModel.fromArtifact(artifact);
+      break;
     case "popularity":
       model = PopularityModel.fromArtifact(artifact);
       break;

@@ -33,7 +33,11 @@ export function evaluateCommand(): Command {
       const dataset = await loadFromOptions(options);
       const split = splitFrom(options, interactionMatrix(dataset));
       if (!options.json) console.error(describeSplit(split));
-      const model = createModel(options.model);
+      const model = createModel(options.model, {
+        onStage: options.json
+          ? undefined
+          : (stage, seconds) => console.error(`  ${stage}: ${seconds.toFixed(2)} s`),
+      });
       await model.fit(trainingDataOf(dataset, split.train));
       const report = evaluate(model, split, {
         k: options.k,

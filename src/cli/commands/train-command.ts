@@ -24,7 +24,9 @@ export function trainCommand(): Command {
       const started = performance.now();
       const dataset = await loadFromOptions(options);
       const loaded = performance.now();
-      const model = createModel(options.model);
+      const model = createModel(options.model, {
+        onStage: (stage, seconds) => console.error(`  ${stage}: ${seconds.toFixed(2)} s`),
+      });
       await model.fit(trainingDataOf(dataset));
       const fitted = performance.now();
       await model.save(options.out);

@@ -1,0 +1,125 @@
+import { join } from "node:path";
+import { z } from "zod";
+import { PalateError } from "../../core/errors.js";
+import type { User } from "../../core/types.js";
+import type { AlsModel } from "../als/als-model.js";
+import type { Artifact } from "../artifact/artifact-reader.js";
+import { newVersionName, writeArtifact } from "../artifact/artifact-writer.js";
+import { trainingSnapshotContent, trainingSnapshotFrom } from "../artifact/training-snapshot.js";
+import type { CleoraModel } from "../cleora/cleora-model.js";
+import type { ContentModel } from "../content/content-model.js";
+import type { ElsaModel } from "../elsa/elsa-model.js";
+import type { Recommender } from "../recommender.js";
+import { HybridModel } from "./hybrid-model.js";
+import { type HybridPart, PART_NAMES, type PartName } from "./hybrid-part.js";
+import { alsPart, cleoraPart, contentPart, elsaPart, popularityPart } from "./parts.js";
+
+const ParametersSchema = z.object({
+  parts: z.array(z.enum(PART_NAMES)).min(1),
+  scales: z.array(z.number()),
+  weights: z.array(z.array(z.number())).length(3),
+  buckets: z.object({ coldMax: z.number().int(), warmMax: z.number().int() }),
+});
+
+/**
+ * Writes a hybrid version: the one concatenated item matrix, scales and weights in the manifest,
+ * and each part's own artifact nested under `parts/NAME` (the user side needs the part models).
+ */
+export async function saveHybrid(model: HybridModel, dir: string): Promise<void> {
+  const data = model.trainingData;
+  if (!data) throw new PalateError("hybrid model: save() before fit()");
+  const state = model.learned;
+  const base = trainingSnapshotContent(data);
+  await writeArtifact(dir, {
+    ...base,
+    version: newVersionName("hybrid"),
+    kind: "hybrid",
+    parameters: {
+      parts: state.parts.map((p) => p.name),
+      scales: [...state.scales],
+      weights: state.weights.map((w) => [...w]),
+      buckets: state.buckets,
+    },
+    metrics: { validationNdcgByBucket: state.validationNdcg, weights: model.describeWeights() },
+    matrices: base.matrices,
+    // Declared preferences feed the content part's user side; one JSON object (or "") per user.
+    idMaps: {
+      ...base.idMaps,
+      "user-attributes": data.users.toArray().map((_, u) => userAttributesLine(data.userMeta[u])),
+    },
+    writeNested: async (tmp) => {
+      for (const [name, part] of state.models) await part.save(join(tmp, "parts", name));
+    },
+  });
+}
+
+/** Restores a hybrid; `loadPart` loads a nested part artifact (model-kinds' loader). */
+export async function loadHybrid(
+  artifact: Artifact,
+  loadPart: (dir: string) => Promise<Recommender>,
+): Promise<HybridModel> {
+  const parsed = ParametersSchema.safeParse(artifact.manifest.parameters);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PalateError(`${artifact.dir}: parameter '${issue.path.join(".")}': ${issue.message}`);
+  }
+  const params = parsed.data;
+  const snapshot = trainingSnapshotFrom(artifact);
+  const train = snapshot.matrix;
+  const rowLength = (u: number) => train.indptr[u + 1] - train.indptr[u];
+  const models = new Map<PartName, Recommender>();
+  const parts: HybridPart[] = [];
+  for (const name of params.parts) {
+    if (name === "popularity") {
+      const counts = new Float32Array(train.nCols);
+      for (const item of train.indices) counts[item]++;
+      parts.push(popularityPart(counts));
+      continue;
+    }
+    const model = await loadPart(join(artifact.dir, "parts", name));
+    if (model.kind !== name)
+      throw new PalateError(`${artifact.dir}/parts/${name}: holds a '${model.kind}' model`);
+    models.set(name, model);
+    parts.push(partOf(name, model, rowLength));
+  }
+  const hybrid = new HybridModel({ parts: params.parts, buckets: params.buckets });
+  hybrid.setState({
+    parts,
+    models,
+    scales: Float32Array.from(params.scales),
+    weights: params.weights.map((w) => Float32Array.from(w)),
+    buckets: params.buckets,
+    train,
+    userMeta: artifact
+      .ids("user-attributes")
+      .map((line, u) => parseUserAttributes(line, snapshot.users.idAt(u))),
+    validationNdcg: [],
+  });
+  return hybrid;
+}
+
+function partOf(
+  name: Exclude<PartName, "popularity">,
+  model: Recommender,
+  rowLength: (u: number) => number,
+): HybridPart {
+  switch (name) {
+    case "als":
+      return alsPart(model as AlsModel, rowLength);
+    case "elsa":
+      return elsaPart(model as ElsaModel);
+    case "cleora":
+      return cleoraPart(model as CleoraModel);
+    case "content":
+      return contentPart(model as ContentModel);
+  }
+}
+
+function userAttributesLine(user: User | undefined): string {
+  return user && Object.keys(user.attributes).length > 0 ? JSON.stringify(user.attributes) : "";
+}
+
+function parseUserAttributes(line: string, userId: string): User | undefined {
+  if (line === "") return undefined;
+  return { userId, attributes: JSON.parse(line) as User["attributes"] };
+}

@@ -1,0 +1,222 @@
+import type { CsrMatrix } from "../../core/csr.js";
+import { PalateError } from "../../core/errors.js";
+import type { User } from "../../core/types.js";
+import { coldUserSplit } from "../../evaluation/cold-user-split.js";
+import { stratifiedSplit } from "../../evaluation/stratified-split.js";
+import { TopK } from "../../math/top-k.js";
+import type { Recommendations, Recommender, RecommendOptions, TrainingData } from "../recommender.js";
+import { BUCKET_NAMES, bucketOf, type HistoryBuckets, searchBlendWeights } from "./blend-search.js";
+import { projectColdItems } from "./cold-items.js";
+import { HYBRID_DEFAULTS, type HybridOptions } from "./hybrid-options.js";
+import type { HybridPart, PartName, UserHistory } from "./hybrid-part.js";
+import { estimatePartScales } from "./part-scales.js";
+import { trainParts } from "./train-parts.js";
+import { historyOf, sampleHistories, validationUsersByBucket } from "./validation-users.js";
+
+/** The learned state of a hybrid, shared by training and loading. */
+export interface HybridState {
+  parts: HybridPart[];
+  models: Map<PartName, Recommender>;
+  scales: Float32Array;
+  /** weights[bucket][part]. */
+  weights: Float32Array[];
+  buckets: HistoryBuckets;
+  train: CsrMatrix;
+  userMeta: readonly (User | undefined)[];
+  validationNdcg: number[];
+}
+
+/**
+ * The hybrid recommender of the blueprint: ALS, ELSA, Cleora, content and popularity parts in one
+ * inner product, with blend weights per history bucket learned on a validation split carved from
+ * the training data (never from test), and cf/graph vectors of new items predicted from content.
+ */
+export class HybridModel implements Recommender {
+  readonly kind = "hybrid";
+  readonly options: HybridOptions;
+  private state: HybridState | null = null;
+  /** Concatenated scaled item blocks (nItems × totalDims): the one matrix of the inner product. */
+  private itemMatrix = new Float32Array(0);
+  private offsets: number[] = [];
+  private totalDims = 0;
+  private data: TrainingData | null = null;
+
+  constructor(options: HybridOptions = {}) {
+    this.options = options;
+  }
+
+  /** The learned state (parts, scales, weights); throws before fit. */
+  get learned(): HybridState {
+    if (!this.state) throw new PalateError("hybrid model: used before fit()");
+    return this.state;
+  }
+
+  async fit(data: TrainingData): Promise<void> {
+    const o = this.options;
+    const names = o.parts ?? HYBRID_DEFAULTS.parts;
+    const buckets = o.buckets ?? HYBRID_DEFAULTS.buckets;
+    const v = { ...HYBRID_DEFAULTS.validation, ...o.validation };
+    const stage = o.onStage;
+    const nItems = data.matrix.nCols;
+
+    let started = performance.now();
+    const base = stratifiedSplit(data.matrix, { by: "item", ratio: v.ratio, seed: v.seed });
+    const carved = coldUserSplit(data.matrix, { fraction: v.coldFraction, n: v.coldN, seed: v.seed, base });
+    const validationData = { ...data, matrix: carved.train };
+    const phase1 = await trainParts(names, validationData, o, (s, sec) =>
+      stage?.(`validation fit: ${s}`, sec),
+    );
+    started = performance.now();
+    const scales1 = estimatePartScales(
+      phase1.parts,
+      sampleHistories(carved.train, data.userMeta, 100, v.seed),
+      nItems,
+    );
+    const groups = validationUsersByBucket(
+      carved.train,
+      base.test,
+      data.userMeta,
+      buckets,
+      v.maxUsersPerBucket,
+      v.seed,
+    );
+    const weights: Float32Array[] = [];
+    const validationNdcg: number[] = [];
+    for (const users of groups) {
+      const found =
+        users.length > 0
+          ? searchBlendWeights(phase1.parts, scales1, users, nItems)
+          : { weights: new Float32Array(names.length).fill(1), ndcg: Number.NaN };
+      weights.push(found.weights);
+      validationNdcg.push(found.ndcg);
+    }
+    stage?.("blend weights", (performance.now() - started) / 1000);
+
+    const full = await trainParts(names, data, o, (s, sec) => stage?.(`fit: ${s}`, sec));
+    started = performance.now();
+    projectColdItems(full.parts, data.matrix, {
+      ridge: o.coldItemRidge ?? HYBRID_DEFAULTS.coldItemRidge,
+      minUsers: o.coldItemMinUsers ?? HYBRID_DEFAULTS.coldItemMinUsers,
+    });
+    const scales = estimatePartScales(
+      full.parts,
+      sampleHistories(data.matrix, data.userMeta, 100, v.seed),
+      nItems,
+    );
+    stage?.("cold items and scales", (performance.now() - started) / 1000);
+    this.data = data;
+    this.setState({
+      parts: full.parts,
+      models: full.models,
+      scales,
+      weights,
+      buckets,
+      train: data.matrix,
+      userMeta: data.userMeta,
+      validationNdcg,
+    });
+  }
+
+  /** Installs a learned state (from fit or an artifact) and builds the item matrix. */
+  setState(state: HybridState): void {
+    this.state = state;
+    this.offsets = [];
+    let total = 0;
+    for (const part of state.parts) {
+      this.offsets.push(total);
+      total += part.dims;
+    }
+    this.totalDims = total;
+    const nItems = state.train.nCols;
+    const x = new Float32Array(nItems * total);
+    state.parts.forEach((part, p) => {
+      const scale = state.scales[p];
+      for (let i = 0; i < nItems; i++) {
+        for (let j = 0; j < part.dims; j++)
+          x[i * total + this.offsets[p] + j] = scale * part.items[i * part.dims + j];
+      }
+    });
+    this.itemMatrix = x;
+  }
+
+  /** The training data the model was fitted on (needed to save it). */
+  get trainingData(): TrainingData | null {
+    return this.data;
+  }
+
+  /** The hybrid query of a user (weights of their history bucket applied), totalDims values. */
+  queryFor(history: UserHistory): Float32Array {
+    const state = this.learned;
+    const bucket = bucketOf(history.items.length, state.buckets);
+    const q = new Float32Array(this.totalDims);
+    state.parts.forEach((part, p) => {
+      const w = state.weights[bucket][p];
+      if (w === 0) return;
+      const block = q.subarray(this.offsets[p], this.offsets[p] + part.dims);
+      part.query(history, block);
+      for (let j = 0; j < block.length; j++) block[j] *= w;
+    });
+    return q;
+  }
+
+  /** Each part's contribution to the score of `item` for query `q` (for recommendation reasons). */
+  contributions(q: Float32Array, item: number): { part: PartName; score: number }[] {
+    const state = this.learned;
+    const row = item * this.totalDims;
+    return state.parts.map((part, p) => {
+      let s = 0;
+      for (let j = this.offsets[p]; j < this.offsets[p] + part.dims; j++)
+        s += q[j] * this.itemMatrix[row + j];
+      return { part: part.name, score: s };
+    });
+  }
+
+  recommend(userIndices: Int32Array, options: RecommendOptions): Recommendations {
+    const state = this.learned;
+    const { k, exclude, candidates } = options;
+    const nItems = state.train.nCols;
+    const d = this.totalDims;
+    const x = this.itemMatrix;
+    const items = new Int32Array(userIndices.length * k);
+    const scores = new Float32Array(userIndices.length * k);
+    const top = new TopK(k);
+    const excluded = new Uint8Array(nItems);
+    for (let b = 0; b < userIndices.length; b++) {
+      const u = userIndices[b];
+      const q = this.queryFor(historyOf(state.train, u, u >= 0 ? state.userMeta[u] : undefined));
+      if (exclude && u >= 0 && u < exclude.nRows) {
+        for (let e = exclude.indptr[u]; e < exclude.indptr[u + 1]; e++) excluded[exclude.indices[e]] = 1;
+      }
+      const count = candidates ? candidates.length : nItems;
+      for (let c = 0; c < count; c++) {
+        const i = candidates ? candidates[c] : c;
+        if (excluded[i]) continue;
+        let s = 0;
+        const row = i * d;
+        for (let j = 0; j < d; j++) s += x[row + j] * q[j];
+        top.push(i, s);
+      }
+      top.drainInto(items, scores, b * k);
+      if (exclude && u >= 0 && u < exclude.nRows) {
+        for (let e = exclude.indptr[u]; e < exclude.indptr[u + 1]; e++) excluded[exclude.indices[e]] = 0;
+      }
+    }
+    return { k, items, scores };
+  }
+
+  async save(dir: string): Promise<void> {
+    const { saveHybrid } = await import("./hybrid-artifact.js");
+    await saveHybrid(this, dir);
+  }
+
+  /** Bucket names with the learned weight of each part, for reports. */
+  describeWeights(): Record<string, Record<string, number>> {
+    const state = this.learned;
+    return Object.fromEntries(
+      BUCKET_NAMES.map((bucket, b) => [
+        bucket,
+        Object.fromEntries(state.parts.map((part, p) => [part.name, Number(state.weights[b][p].toFixed(3))])),
+      ]),
+    );
+  }
+}

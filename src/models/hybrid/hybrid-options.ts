@@ -1,0 +1,34 @@
+import type { HistoryBuckets } from "./blend-search.js";
+import type { PartName } from "./hybrid-part.js";
+import type { PartOptions } from "./train-parts.js";
+
+/** Options of the hybrid: which parts, how to carve validation, how to bucket users. */
+export interface HybridOptions extends PartOptions {
+  parts?: PartName[];
+  buckets?: HistoryBuckets;
+  validation?: {
+    /** Share of each item's training pairs kept for fitting the parts during weight search. */
+    ratio?: number;
+    /** Share of users made artificially cold (first `coldN` interactions only) in validation. */
+    coldFraction?: number;
+    coldN?: number;
+    /** Validation users per bucket (sampled) used to search the weights. */
+    maxUsersPerBucket?: number;
+    seed?: number;
+  };
+  /** Ridge penalty of the content → cf/graph projection for cold items. */
+  coldItemRidge?: number;
+  /** Items with at least this many training users train the cold-item projection. */
+  coldItemMinUsers?: number;
+  /** Called after each stage with its duration (progress and per-stage timing). */
+  onStage?: (stage: string, seconds: number) => void;
+}
+
+/** Defaults: every part; cold ≤ 5 interactions, warm ≤ 50; 80/20 validation with 20% cold users. */
+export const HYBRID_DEFAULTS = {
+  parts: ["als", "elsa", "cleora", "content", "popularity"] as PartName[],
+  buckets: { coldMax: 5, warmMax: 50 },
+  validation: { ratio: 0.8, coldFraction: 0.2, coldN: 3, maxUsersPerBucket: 400, seed: 42 },
+  coldItemRidge: 1,
+  coldItemMinUsers: 3,
+};

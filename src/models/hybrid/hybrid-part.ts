@@ -1,0 +1,47 @@
+import type { User } from "../../core/types.js";
+
+/** The parts of the one-inner-product hybrid (blueprint: "The model is one inner product"). */
+export const PART_NAMES = ["als", "elsa", "cleora", "content", "popularity"] as const;
+export type PartName = (typeof PART_NAMES)[number];
+
+/** What a part is reported as in recommendation reasons. */
+export const PART_REASON: Record<PartName, "cf" | "graph" | "content" | "popularity"> = {
+  als: "cf",
+  elsa: "cf",
+  cleora: "graph",
+  content: "content",
+  popularity: "popularity",
+};
+
+/** A user's history as the parts see it: item indices with their interaction values. */
+export interface UserHistory {
+  /** Index in the training matrix, or -1 for a user the parts were not trained on. */
+  userIndex: number;
+  items: Int32Array;
+  values: Float32Array;
+  user?: User;
+}
+
+/**
+ * One block of the hybrid: an item matrix and a way to build the matching user query. The
+ * hybrid's score is Σ_p w_p · query_p(u) · items_p[i], computed as one inner product.
+ */
+export interface HybridPart {
+  readonly name: PartName;
+  readonly dims: number;
+  /** nItems × dims, row-major. Rows of items without training data may be replaced (cold items). */
+  readonly items: Float32Array;
+  /** Writes the user's query (dims values) into `out`. */
+  query(history: UserHistory, out: Float32Array): void;
+}
+
+/** Inner products of one query with every item row: out[i] = items[i]·q. */
+export function scoreItems(items: Float32Array, dims: number, q: Float32Array, out: Float32Array): void {
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const row = i * dims;
+    for (let j = 0; j < dims; j++) s += items[row + j] * q[j];
+    out[i] = s;
+  }
+}

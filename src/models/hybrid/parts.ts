@@ -1,0 +1,101 @@
+import type { AlsModel } from "../als/als-model.js";
+import type { CleoraModel } from "../cleora/cleora-model.js";
+import type { ContentModel } from "../content/content-model.js";
+import type { ElsaModel } from "../elsa/elsa-model.js";
+import type { HybridPart, UserHistory } from "./hybrid-part.js";
+
+/** ALS (Hu et al. 2008): trained user factors, or a fold-in for a user with new history. */
+export function alsPart(model: AlsModel, trainedRowLength: (user: number) => number): HybridPart {
+  const dims = model.params.factors;
+  return {
+    name: "als",
+    dims,
+    items: model.itemFactors,
+    query(history: UserHistory, out: Float32Array) {
+      const u = history.userIndex;
+      // A trained user's own row is the fold-in of the same history; reuse it when unchanged.
+      if (u >= 0 && trainedRowLength(u) === history.items.length) {
+        out.set(model.userFactors.subarray(u * dims, (u + 1) * dims));
+      } else if (history.items.length > 0) {
+        out.set(model.foldInUser(history.items, history.values));
+      } else {
+        out.fill(0);
+      }
+    },
+  };
+}
+
+/** ELSA (Vančura et al. 2022): the user side is x_u·A, defined for any history. */
+export function elsaPart(model: ElsaModel): HybridPart {
+  return {
+    name: "elsa",
+    dims: model.factors,
+    items: model.itemFactors,
+    query(history: UserHistory, out: Float32Array) {
+      model.userVector(history.items, history.values, out);
+    },
+  };
+}
+
+/** Cleora (Rychalska et al. 2021): the user side is the normalised mean of their items' vectors. */
+export function cleoraPart(model: CleoraModel): HybridPart {
+  const dims = model.dimensions;
+  const items = model.itemEmbeddings;
+  return {
+    name: "cleora",
+    dims,
+    items,
+    query(history: UserHistory, out: Float32Array) {
+      out.fill(0);
+      for (const item of history.items) {
+        const row = item * dims;
+        for (let j = 0; j < dims; j++) out[j] += items[row + j];
+      }
+      normalise(out);
+    },
+  };
+}
+
+/** Content features: the user profile from their items and declared preferences. */
+export function contentPart(model: ContentModel): HybridPart {
+  return {
+    name: "content",
+    dims: model.dims,
+    items: model.itemVectors,
+    query(history: UserHistory, out: Float32Array) {
+      out.set(model.userProfile(history.items, history.values, history.user));
+    },
+  };
+}
+
+/** The popularity prior: one column (standardised log popularity), the query is the constant 1. */
+export function popularityPart(itemPopularity: Float32Array): HybridPart {
+  const items = new Float32Array(itemPopularity.length);
+  let mean = 0;
+  for (let i = 0; i < items.length; i++) {
+    items[i] = Math.log1p(itemPopularity[i]);
+    mean += items[i];
+  }
+  mean /= Math.max(1, items.length);
+  let variance = 0;
+  for (const v of items) variance += (v - mean) ** 2;
+  const std = Math.sqrt(variance / Math.max(1, items.length)) || 1;
+  for (let i = 0; i < items.length; i++) items[i] = (items[i] - mean) / std;
+  return {
+    name: "popularity",
+    dims: 1,
+    items,
+    query(_history: UserHistory, out: Float32Array) {
+      out[0] = 1;
+    },
+  };
+}
+
+/** Scales `v` to unit length in place (a zero vector stays zero). */
+export function normalise(v: Float32Array): void {
+  let norm = 0;
+  for (const x of v) norm += x * x;
+  if (norm === 0) return;
+  const inv = 1 / Math.sqrt(norm);
+  for (let j = 0; j < v.length; j++) v[j] *= inv;
+}

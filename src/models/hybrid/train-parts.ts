@@ -1,0 +1,84 @@
+import { AlsModel, type AlsOptions } from "../als/als-model.js";
+import { CleoraModel } from "../cleora/cleora-model.js";
+import type { CleoraOptions } from "../cleora/cleora-options.js";
+import { ContentModel, type ContentModelOptions } from "../content/content-model.js";
+import { ElsaModel, type ElsaOptions } from "../elsa/elsa-model.js";
+import type { Recommender, TrainingData } from "../recommender.js";
+import type { HybridPart, PartName } from "./hybrid-part.js";
+import { alsPart, cleoraPart, contentPart, elsaPart, popularityPart } from "./parts.js";
+
+/** Options of each part model, passed through unchanged. */
+export interface PartOptions {
+  als?: AlsOptions;
+  elsa?: ElsaOptions;
+  cleora?: CleoraOptions;
+  content?: ContentModelOptions;
+}
+
+/** The fitted parts, with the models behind them (saved as nested artifacts). */
+export interface TrainedParts {
+  parts: HybridPart[];
+  models: Map<PartName, Recommender>;
+  /** Seconds per part. */
+  seconds: Record<string, number>;
+}
+
+/** Training interactions per item (distinct users), the popularity prior's input. */
+export function itemUserCounts(data: TrainingData): Float32Array {
+  const counts = new Float32Array(data.matrix.nCols);
+  for (const item of data.matrix.indices) counts[item]++;
+  return counts;
+}
+
+/** Fits every requested part on `data`, in a fixed order, timing each. */
+export async function trainParts(
+  names: readonly PartName[],
+  data: TrainingData,
+  options: PartOptions,
+  onStage?: (stage: string, seconds: number) => void,
+): Promise<TrainedParts> {
+  const parts: HybridPart[] = [];
+  const models = new Map<PartName, Recommender>();
+  const seconds: Record<string, number> = {};
+  const m = data.matrix;
+  const rowLength = (u: number) => m.indptr[u + 1] - m.indptr[u];
+  for (const name of names) {
+    const started = performance.now();
+    switch (name) {
+      case "als": {
+        const model = new AlsModel(options.als);
+        await model.fit(data);
+        parts.push(alsPart(model, rowLength));
+        models.set(name, model);
+        break;
+      }
+      case "elsa": {
+        const model = new ElsaModel(options.elsa);
+        await model.fit(data);
+        parts.push(elsaPart(model));
+        models.set(name, model);
+        break;
+      }
+      case "cleora": {
+        const model = new CleoraModel(options.cleora);
+        await model.fit(data);
+        parts.push(cleoraPart(model));
+        models.set(name, model);
+        break;
+      }
+      case "content": {
+        const model = new ContentModel(options.content);
+        await model.fit(data);
+        parts.push(contentPart(model));
+        models.set(name, model);
+        break;
+      }
+      case "popularity":
+        parts.push(popularityPart(itemUserCounts(data)));
+        break;
+    }
+    seconds[name] = (performance.now() - started) / 1000;
+    onStage?.(name, seconds[name]);
+  }
+  return { parts, models, seconds };
+}
