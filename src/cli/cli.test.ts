@@ -78,6 +78,18 @@ test("generate, train, recommend and evaluate run end to end on a small city", a
   // 300 users × 3 items, unless a user has seen almost every restaurant.
   assert.ok(lines.length > 1 + 0.9 * 900, `only ${lines.length - 1} rows`);
 
+  const hybrid = join(dir, "hybrid");
+  const trainHybrid = await palate("train", "--dataset", "city", "--path", city, "--out", hybrid);
+  assert.equal(trainHybrid.code, 0, trainHybrid.stderr);
+  assert.match(trainHybrid.stderr, /blend weights/);
+  const similar = await palate("similar", "--model", hybrid, "--item", "r01", "--k", "4", "--json");
+  assert.equal(similar.code, 0, similar.stderr);
+  const neighbours = similar.stdout.trim().split("\n").map((line) => JSON.parse(line));
+  assert.equal(neighbours.length, 4);
+  for (const n of neighbours) assert.ok(["cf", "graph", "content", "popularity"].includes(n.from));
+  const unknown = await palate("similar", "--model", hybrid, "--item", "nope");
+  assert.match(unknown.stderr, /--item.*'nope' is not in the model/);
+
   const evalJson = await palate(
     "evaluate",
     "--dataset",
@@ -114,7 +126,7 @@ test("bad input is an error naming the file, line and field, or the flag", async
 });
 
 test("every command has --help", async () => {
-  for (const command of [[], ["demo"], ["data", "generate"], ["train"], ["evaluate"], ["recommend"]]) {
+  for (const command of [[], ["demo"], ["data", "generate"], ["train"], ["evaluate"], ["recommend"], ["similar"]]) {
     const help = await palate(...command, "--help");
     assert.equal(help.code, 0, `palate ${command.join(" ")} --help`);
     assert.match(help.stdout, /Usage: palate/);

@@ -5,6 +5,7 @@ import { dataCommand } from "./commands/data-command.js";
 import { demoCommand } from "./commands/demo-command.js";
 import { evaluateCommand } from "./commands/evaluate-command.js";
 import { recommendCommand } from "./commands/recommend-command.js";
+import { similarCommand } from "./commands/similar-command.js";
 import { trainCommand } from "./commands/train-command.js";
 
 /** The `palate` program with every command registered. */
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(trainCommand());
   program.addCommand(evaluateCommand());
   program.addCommand(recommendCommand());
+  program.addCommand(similarCommand());
   return program;
 }
 

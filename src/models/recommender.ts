@@ -46,3 +46,13 @@ export interface Recommender {
   /** Writes the model as an artifact directory (see `artifact.ts`). */
   save(dir: string): Promise<void>;
 }
+
+/** An optional capability: item-to-item similarity (ALS, ELSA, Cleora, hybrid). */
+export interface SimilarItems {
+  similarItems(itemIndices: Int32Array, k: number): Recommendations;
+}
+
+/** Whether `model` can list similar items. */
+export function hasSimilarItems(model: Recommender): model is Recommender & SimilarItems {
+  return typeof (model as Partial<SimilarItems>).similarItems === "function";
+}

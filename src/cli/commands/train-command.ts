@@ -17,7 +17,7 @@ export function trainCommand(): Command {
     .addOption(
       new Option("--model <kind>", "model to train")
         .argParser(choiceOption(MODEL_KINDS))
-        .default("popularity"),
+        .default("hybrid"),
     )
     .requiredOption("--out <dir>", "directory of the new model version (must not exist or be empty)")
     .action(async (options: TrainOptions) => {

@@ -1,5 +1,6 @@
 import type { CsrMatrix } from "../../core/csr.js";
 import { PalateError } from "../../core/errors.js";
+import { rowNorms, similarByCosine } from "../../math/cosine-similarity.js";
 import { accumulateGramTiles, gramTileRows, mirrorUpper } from "../../math/dense.js";
 import type { WorkerPool } from "../../math/worker-pool.js";
 import { defaultThreads } from "../../math/worker-pool.js";
@@ -10,7 +11,7 @@ import type { Recommendations, Recommender, RecommendOptions, TrainingData } fro
 import { type AlsExecutor, createAlsPool, inlineExecutor, poolExecutor } from "./als-executor.js";
 import { type AlsParams, resolveAlsParams } from "./als-params.js";
 import { type AlsTrainingHooks, trainAls } from "./als-training.js";
-import { recommendByFactors, rowNorms, similarByCosine } from "./factor-scoring.js";
+import { recommendByFactors } from "./factor-scoring.js";
 import { foldInExact } from "./fold-in.js";
 
 /** Options of `AlsModel`: hyper-parameters plus how to run (not stored in the artifact). */

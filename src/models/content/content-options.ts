@@ -2,6 +2,7 @@ import { z } from "zod";
 
 /** The blocks of a content vector; each is L2-normalised and weighted before the whole is. */
 export const CONTENT_BLOCKS = ["categories", "price", "attributes", "numeric", "location"] as const;
+/** One block of a content vector. */
 export type ContentBlock = (typeof CONTENT_BLOCKS)[number];
 
 /** Feature-name prefix of each block (`category:Italian`, `cell:fine:3,-7`, …). */
@@ -50,6 +51,7 @@ export const ContentOptionsSchema = z.object({
   /** Profiles average items equally instead of by interaction weight. */
   binary: z.boolean(),
 });
+/** Options of the content features and profiles. */
 export type ContentOptions = z.infer<typeof ContentOptionsSchema>;
 
 /**

@@ -28,6 +28,9 @@ test("hybrid recommends each checkerboard user the same-parity item they skipped
   let hits = 0;
   for (let u = 0; u < 40; u++) if (recs.items[u] === (u + 2) % 12) hits++;
   assert.ok(hits >= 36, `only ${hits}/40 users got their skipped item first`);
+  // Items liked by the same users are similar: item 0's neighbours are even items.
+  const similar = model.similarItems(Int32Array.of(0), 3);
+  assert.deepEqual([...similar.items].map((i) => i % 2), [0, 0, 0]);
   const weights = model.describeWeights();
   assert.deepEqual(Object.keys(weights), ["cold", "warm", "hot"]);
 });

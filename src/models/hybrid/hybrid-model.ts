@@ -3,6 +3,7 @@ import { PalateError } from "../../core/errors.js";
 import type { User } from "../../core/types.js";
 import { coldUserSplit } from "../../evaluation/cold-user-split.js";
 import { stratifiedSplit } from "../../evaluation/stratified-split.js";
+import { rowNorms, similarByCosine } from "../../math/cosine-similarity.js";
 import { TopK } from "../../math/top-k.js";
 import type { Recommendations, Recommender, RecommendOptions, TrainingData } from "../recommender.js";
 import { BUCKET_NAMES, bucketOf, type HistoryBuckets, searchBlendWeights } from "./blend-search.js";
@@ -40,6 +41,7 @@ export class HybridModel implements Recommender {
   private offsets: number[] = [];
   private totalDims = 0;
   private data: TrainingData | null = null;
+  private similarity: { matrix: Float32Array; norms: Float32Array } | null = null;
 
   constructor(options: HybridOptions = {}) {
     this.options = options;
@@ -137,6 +139,7 @@ export class HybridModel implements Recommender {
       }
     });
     this.itemMatrix = x;
+    this.similarity = null;
   }
 
   /** The training data the model was fitted on (needed to save it). */
@@ -202,6 +205,46 @@ export class HybridModel implements Recommender {
       }
     }
     return { k, items, scores };
+  }
+
+  /**
+   * The k items most similar to each given item: cosine over the concatenated blocks, each block
+   * weighted by the warm bucket's blend weight (so similarity follows what the blend trusts).
+   */
+  similarItems(itemIndices: Int32Array, k: number): Recommendations {
+    if (!this.similarity) {
+      const state = this.learned;
+      const nItems = state.train.nCols;
+      const weighted = new Float32Array(this.itemMatrix.length);
+      state.parts.forEach((part, p) => {
+        const f = Math.sqrt(state.weights[1][p]);
+        for (let i = 0; i < nItems; i++) {
+          const start = i * this.totalDims + this.offsets[p];
+          for (let j = start; j < start + part.dims; j++) weighted[j] = f * this.itemMatrix[j];
+        }
+      });
+      this.similarity = { matrix: weighted, norms: rowNorms(weighted, nItems, this.totalDims) };
+    }
+    return similarByCosine(this.similarity.matrix, this.similarity.norms, this.totalDims, itemIndices, k);
+  }
+
+  /** The part that contributes most to the similarity of two items (for "came from" reasons). */
+  similarityReason(a: number, b: number): PartName {
+    const state = this.learned;
+    const matrix = this.similarity?.matrix ?? this.itemMatrix;
+    let best: PartName = state.parts[0].name;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    state.parts.forEach((part, p) => {
+      let s = 0;
+      for (let j = this.offsets[p]; j < this.offsets[p] + part.dims; j++) {
+        s += matrix[a * this.totalDims + j] * matrix[b * this.totalDims + j];
+      }
+      if (s > bestScore) {
+        bestScore = s;
+        best = part.name;
+      }
+    });
+    return best;
   }
 
   async save(dir: string): Promise<void> {
