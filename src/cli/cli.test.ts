@@ -84,7 +84,10 @@ test("generate, train, recommend and evaluate run end to end on a small city", a
   assert.match(trainHybrid.stderr, /blend weights/);
   const similar = await palate("similar", "--model", hybrid, "--item", "r01", "--k", "4", "--json");
   assert.equal(similar.code, 0, similar.stderr);
-  const neighbours = similar.stdout.trim().split("\n").map((line) => JSON.parse(line));
+  const neighbours = similar.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
   assert.equal(neighbours.length, 4);
   for (const n of neighbours) assert.ok(["cf", "graph", "content", "popularity"].includes(n.from));
   const unknown = await palate("similar", "--model", hybrid, "--item", "nope");
@@ -126,7 +129,15 @@ test("bad input is an error naming the file, line and field, or the flag", async
 });
 
 test("every command has --help", async () => {
-  for (const command of [[], ["demo"], ["data", "generate"], ["train"], ["evaluate"], ["recommend"], ["similar"]]) {
+  for (const command of [
+    [],
+    ["demo"],
+    ["data", "generate"],
+    ["train"],
+    ["evaluate"],
+    ["recommend"],
+    ["similar"],
+  ]) {
     const help = await palate(...command, "--help");
     assert.equal(help.code, 0, `palate ${command.join(" ")} --help`);
     assert.match(help.stdout, /Usage: palate/);

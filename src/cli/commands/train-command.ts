@@ -15,9 +15,7 @@ export function trainCommand(): Command {
   addDataOptions(command);
   return command
     .addOption(
-      new Option("--model <kind>", "model to train")
-        .argParser(choiceOption(MODEL_KINDS))
-        .default("hybrid"),
+      new Option("--model <kind>", "model to train").argParser(choiceOption(MODEL_KINDS)).default("hybrid"),
     )
     .requiredOption("--out <dir>", "directory of the new model version (must not exist or be empty)")
     .action(async (options: TrainOptions) => {

@@ -1,4 +1,5 @@
 import type { CsrMatrix } from "../../core/csr.js";
+import { dotF32 } from "../../math/dense.js";
 import { TopK } from "../../math/top-k.js";
 import type { Recommendations } from "../recommender.js";
 
@@ -47,7 +48,7 @@ export function rankByInnerProduct(request: RankRequest): Recommendations {
       for (let c = 0; c < n; c++) {
         const item = candidates ? candidates[c] : c;
         if (excluded[item] === 1) continue;
-        top.push(item, dot(queries, q, items, item * d, d));
+        top.push(item, dotF32(queries, q, items, item * d, d));
       }
       for (let e = exFrom; e < exTo; e++) excluded[exclude!.indices[e]] = 0;
       if (self >= 0) excluded[self] = 0;
@@ -55,23 +56,6 @@ export function rankByInnerProduct(request: RankRequest): Recommendations {
     top.drainInto(outItems, outScores, b * k);
   }
   return { k, items: outItems, scores: outScores };
-}
-
-/** The inner product of a[i..i+d) and b[j..j+d), four accumulators to shorten the add chain. */
-export function dot(a: Float32Array, i: number, b: Float32Array, j: number, d: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let t = 0;
-  for (; t + 4 <= d; t += 4) {
-    s0 += a[i + t] * b[j + t];
-    s1 += a[i + t + 1] * b[j + t + 1];
-    s2 += a[i + t + 2] * b[j + t + 2];
-    s3 += a[i + t + 3] * b[j + t + 3];
-  }
-  for (; t < d; t++) s0 += a[i + t] * b[j + t];
-  return s0 + s1 + s2 + s3;
 }
 
 function isZero(a: Float32Array, offset: number, d: number): boolean {

@@ -30,7 +30,10 @@ test("hybrid recommends each checkerboard user the same-parity item they skipped
   assert.ok(hits >= 36, `only ${hits}/40 users got their skipped item first`);
   // Items liked by the same users are similar: item 0's neighbours are even items.
   const similar = model.similarItems(Int32Array.of(0), 3);
-  assert.deepEqual([...similar.items].map((i) => i % 2), [0, 0, 0]);
+  assert.deepEqual(
+    [...similar.items].map((i) => i % 2),
+    [0, 0, 0],
+  );
   const weights = model.describeWeights();
   assert.deepEqual(Object.keys(weights), ["cold", "warm", "hot"]);
 });
