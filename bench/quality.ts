@@ -14,6 +14,7 @@ import type { Split } from "../src/evaluation/splits.js";
 import { stratifiedSplit } from "../src/evaluation/stratified-split.js";
 import { createModel, MODEL_KINDS, type ModelKind } from "../src/models/model-kinds.js";
 import { trainingDataOf } from "../src/models/training-data.js";
+import { RandomRecommender } from "./random-recommender.js";
 import { type BenchRow, printBench } from "./report.js";
 
 const PROTOCOLS = ["warm", "cold-user-1", "cold-user-3", "cold-user-5", "cold-item"] as const;
@@ -30,7 +31,7 @@ function listFlag<T extends string>(name: string, all: readonly T[]): T[] {
 
 const dataDir = resolve(process.env["PALATE_DATA_DIR"] ?? "../shared/data");
 const datasets = listFlag("datasets", ["movielens", "city"] as const);
-const models = listFlag("models", MODEL_KINDS);
+const models = listFlag("models", [...MODEL_KINDS, "random"] as const);
 const protocols = listFlag("protocols", PROTOCOLS);
 
 async function load(name: "movielens" | "city") {
@@ -60,10 +61,12 @@ for (const name of datasets) {
   const itemCategories = dataset.itemMeta.map((i) => i?.categories);
   for (const protocol of protocols) {
     const split = splitFor(protocol, matrix);
-    for (const kind of models as ModelKind[]) {
+    for (const kind of models) {
       const started = performance.now();
-      const model = createModel(kind);
-      await model.fit(trainingDataOf(dataset, split.train));
+      const model =
+        kind === "random" ? new RandomRecommender(dataset.items.size) : createModel(kind as ModelKind);
+      if (kind !== "random")
+        await (model as ReturnType<typeof createModel>).fit(trainingDataOf(dataset, split.train));
       const fitSeconds = (performance.now() - started) / 1000;
       const report = evaluate(model, split, { k: 10, itemCategories });
       const row = {
