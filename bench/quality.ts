@@ -4,21 +4,19 @@
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import {
+  COMPARE_PROTOCOLS,
+  type ComparisonRow,
+  compareModels,
+  protocolSplit,
+} from "../src/cli/compare-models.js";
 import { interactionMatrix } from "../src/core/dataset.js";
 import { generateCity } from "../src/data/city/generate.js";
 import { loadDataset } from "../src/data/load-dataset.js";
-import { coldItemSplit } from "../src/evaluation/cold-item-split.js";
-import { coldUserSplit } from "../src/evaluation/cold-user-split.js";
 import { evaluate } from "../src/evaluation/evaluate.js";
-import type { Split } from "../src/evaluation/splits.js";
-import { stratifiedSplit } from "../src/evaluation/stratified-split.js";
-import { createModel, MODEL_KINDS, type ModelKind } from "../src/models/model-kinds.js";
-import { trainingDataOf } from "../src/models/training-data.js";
+import { MODEL_KINDS, type ModelKind } from "../src/models/model-kinds.js";
 import { RandomRecommender } from "./random-recommender.js";
 import { type BenchRow, printBench } from "./report.js";
-
-const PROTOCOLS = ["warm", "cold-user-1", "cold-user-3", "cold-user-5", "cold-item"] as const;
-type Protocol = (typeof PROTOCOLS)[number];
 
 function listFlag<T extends string>(name: string, all: readonly T[]): T[] {
   const at = process.argv.indexOf(`--${name}`);
@@ -32,7 +30,7 @@ function listFlag<T extends string>(name: string, all: readonly T[]): T[] {
 const dataDir = resolve(process.env["PALATE_DATA_DIR"] ?? "../shared/data");
 const datasets = listFlag("datasets", ["movielens", "city"] as const);
 const models = listFlag("models", [...MODEL_KINDS, "random"] as const);
-const protocols = listFlag("protocols", PROTOCOLS);
+const protocols = listFlag("protocols", COMPARE_PROTOCOLS);
 
 async function load(name: "movielens" | "city") {
   if (name === "movielens") {
@@ -47,40 +45,32 @@ async function load(name: "movielens" | "city") {
   return (await loadDataset({ kind: "dataset", name: "city", path })).dataset;
 }
 
-function splitFor(protocol: Protocol, m: ReturnType<typeof interactionMatrix>): Split {
-  const base = stratifiedSplit(m, { by: "item", ratio: 0.75, seed: 42 });
-  if (protocol === "warm") return base;
-  if (protocol === "cold-item") return coldItemSplit(m, { fraction: 0.1, seed: 42 });
-  return coldUserSplit(m, { fraction: 0.2, n: Number(protocol.slice("cold-user-".length)), seed: 42, base });
-}
-
 const rows: BenchRow[] = [];
 for (const name of datasets) {
   const dataset = await load(name);
-  const matrix = interactionMatrix(dataset);
-  const itemCategories = dataset.itemMeta.map((i) => i?.categories);
-  for (const protocol of protocols) {
-    const split = splitFor(protocol, matrix);
-    for (const kind of models) {
-      const started = performance.now();
-      const model =
-        kind === "random" ? new RandomRecommender(dataset.items.size) : createModel(kind as ModelKind);
-      if (kind !== "random")
-        await (model as ReturnType<typeof createModel>).fit(trainingDataOf(dataset, split.train));
-      const fitSeconds = (performance.now() - started) / 1000;
-      const report = evaluate(model, split, { k: 10, itemCategories });
-      const row = {
-        dataset: name,
+  const record = (row: ComparisonRow) => {
+    const out = { dataset: name, ...row };
+    rows.push(out);
+    console.error(JSON.stringify(out));
+  };
+  if (models.includes("random")) {
+    // The reference of the cold-item bar: a random order of the candidates.
+    const matrix = interactionMatrix(dataset);
+    for (const protocol of protocols) {
+      const report = evaluate(new RandomRecommender(dataset.items.size), protocolSplit(protocol, matrix), {
+        k: 10,
+      });
+      record({
         protocol,
-        model: kind,
+        model: "random",
         ndcg10: report.ndcg,
         p10: report.precision,
         users: report.usersEvaluated,
-        fit_s: fitSeconds,
-      };
-      rows.push(row);
-      console.error(JSON.stringify(row));
+        fitSeconds: 0,
+      });
     }
   }
+  const kinds = models.filter((m): m is ModelKind => m !== "random");
+  await compareModels(dataset, kinds, protocols, record);
 }
 printBench("quality (nDCG@10 and P@10, 75/25 split stratified by item, seed 42)", rows);

@@ -107,6 +107,17 @@ test("generate, train, recommend and evaluate run end to end on a small city", a
   const report = JSON.parse(evalJson.stdout);
   assert.equal(report.k, 10);
   assert.ok(report.ndcg > 0 && report.ndcg <= 1);
+
+  const compare = await palate("evaluate", "--dataset", "city", "--path", city, "--compare");
+  assert.equal(compare.code, 0, compare.stderr);
+  const table = compare.stdout.split("\n");
+  for (const protocol of ["warm", "cold-user-1", "cold-user-3", "cold-user-5", "cold-item"]) {
+    assert.ok(
+      table.some((line) => line.startsWith(protocol)),
+      `no ${protocol} row in\n${compare.stdout}`,
+    );
+  }
+  assert.match(table[1], /hybrid.*als.*elsa.*cleora.*content.*popularity/);
 });
 
 test("bad input is an error naming the file, line and field, or the flag", async () => {

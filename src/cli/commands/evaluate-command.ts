@@ -4,11 +4,13 @@ import { evaluate, formatReport } from "../../evaluation/evaluate.js";
 import { describeSplit } from "../../evaluation/splits.js";
 import { createModel, MODEL_KINDS, type ModelKind } from "../../models/model-kinds.js";
 import { trainingDataOf } from "../../models/training-data.js";
+import { COMPARE_PROTOCOLS, compareModels, comparisonTable } from "../compare-models.js";
 import { addDataOptions, type DataOptions, loadFromOptions } from "../data-options.js";
 import { choiceOption, intOption } from "../option-parsers.js";
 import { addSplitOptions, type SplitOptions, splitFrom } from "../split-options.js";
 
 interface EvaluateOptions extends DataOptions, SplitOptions {
+  compare: boolean;
   model: ModelKind;
   k: number;
   json: boolean;
@@ -29,8 +31,21 @@ export function evaluateCommand(): Command {
     )
     .option("--k <k>", "length of each recommendation list", intOption(1, 1000), 10)
     .option("--json", "print the report as JSON", false)
+    .option(
+      "--compare",
+      "compare every model under the warm, cold-user (n = 1, 3, 5) and cold-item protocols",
+      false,
+    )
     .action(async (options: EvaluateOptions) => {
       const dataset = await loadFromOptions(options);
+      if (options.compare) {
+        const rows = await compareModels(dataset, MODEL_KINDS, COMPARE_PROTOCOLS, (row) => {
+          if (options.json) console.log(JSON.stringify({ dataset: dataset.name, ...row }));
+          else console.error(`  ${row.protocol} · ${row.model}: nDCG@10 ${row.ndcg10.toFixed(4)}`);
+        });
+        if (!options.json) console.log(comparisonTable(dataset.name, rows));
+        return;
+      }
       const split = splitFrom(options, interactionMatrix(dataset));
       if (!options.json) console.error(describeSplit(split));
       const model = createModel(options.model, {
