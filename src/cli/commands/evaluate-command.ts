@@ -7,6 +7,7 @@ import { trainingDataOf } from "../../models/training-data.js";
 import { COMPARE_PROTOCOLS, compareModels, comparisonTable } from "../compare-models.js";
 import { addDataOptions, type DataOptions, loadFromOptions } from "../data-options.js";
 import { choiceOption, intOption } from "../option-parsers.js";
+import { StageProgress } from "../progress.js";
 import { addSplitOptions, type SplitOptions, splitFrom } from "../split-options.js";
 
 interface EvaluateOptions extends DataOptions, SplitOptions {
@@ -48,10 +49,10 @@ export function evaluateCommand(): Command {
       }
       const split = splitFrom(options, interactionMatrix(dataset));
       if (!options.json) console.error(describeSplit(split));
+      const progress = options.json ? undefined : new StageProgress();
       const model = createModel(options.model, {
-        onStage: options.json
-          ? undefined
-          : (stage, seconds) => console.error(`  ${stage}: ${seconds.toFixed(2)} s`),
+        onStage: progress && ((stage, seconds) => progress.finish(stage, seconds)),
+        onProgress: progress && ((stage, done, total) => progress.update(stage, done, total)),
       });
       await model.fit(trainingDataOf(dataset, split.train));
       const report = evaluate(model, split, {

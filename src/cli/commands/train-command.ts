@@ -3,6 +3,7 @@ import { createModel, MODEL_KINDS, type ModelKind } from "../../models/model-kin
 import { trainingDataOf } from "../../models/training-data.js";
 import { addDataOptions, type DataOptions, loadFromOptions } from "../data-options.js";
 import { choiceOption } from "../option-parsers.js";
+import { StageProgress } from "../progress.js";
 
 interface TrainOptions extends DataOptions {
   model: ModelKind;
@@ -22,8 +23,10 @@ export function trainCommand(): Command {
       const started = performance.now();
       const dataset = await loadFromOptions(options);
       const loaded = performance.now();
+      const progress = new StageProgress();
       const model = createModel(options.model, {
-        onStage: (stage, seconds) => console.error(`  ${stage}: ${seconds.toFixed(2)} s`),
+        onStage: (stage, seconds) => progress.finish(stage, seconds),
+        onProgress: (stage, done, total) => progress.update(stage, done, total),
       });
       await model.fit(trainingDataOf(dataset));
       const fitted = performance.now();

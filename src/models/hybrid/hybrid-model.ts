@@ -94,7 +94,13 @@ export class HybridModel implements Recommender {
     }
     stage?.("blend weights", (performance.now() - started) / 1000);
 
-    const full = await trainParts(names, data, o, (s, sec) => stage?.(`fit: ${s}`, sec));
+    const full = await trainParts(
+      names,
+      data,
+      o,
+      (s, sec) => stage?.(`fit: ${s}`, sec),
+      (part, done, total) => o.onProgress?.(`fit: ${part}`, done, total),
+    );
     started = performance.now();
     projectColdItems(full.parts, data.matrix, {
       ridge: o.coldItemRidge ?? HYBRID_DEFAULTS.coldItemRidge,

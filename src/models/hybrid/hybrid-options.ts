@@ -22,6 +22,8 @@ export interface HybridOptions extends PartOptions {
   coldItemMinUsers?: number;
   /** Called after each stage with its duration (progress and per-stage timing). */
   onStage?: (stage: string, seconds: number) => void;
+  /** Called as a stage advances (iterations or epochs of a part), for progress bars with ETA. */
+  onProgress?: (stage: string, done: number, total: number) => void;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { AlsModel, type AlsOptions } from "../als/als-model.js";
 import { CleoraModel } from "../cleora/cleora-model.js";
-import type { CleoraOptions } from "../cleora/cleora-options.js";
+import { CLEORA_DEFAULTS, type CleoraOptions } from "../cleora/cleora-options.js";
 import { ContentModel, type ContentModelOptions } from "../content/content-model.js";
 import { ElsaModel, type ElsaOptions } from "../elsa/elsa-model.js";
 import type { Recommender, TrainingData } from "../recommender.js";
@@ -36,6 +36,7 @@ export async function trainParts(
   data: TrainingData,
   options: PartOptions,
   onStage?: (stage: string, seconds: number) => void,
+  onProgress?: (part: PartName, done: number, total: number) => void,
 ): Promise<TrainedParts> {
   const parts: HybridPart[] = [];
   const models = new Map<PartName, Recommender>();
@@ -46,21 +47,31 @@ export async function trainParts(
     const started = performance.now();
     switch (name) {
       case "als": {
-        const model = new AlsModel(options.als);
+        const model = new AlsModel({
+          ...options.als,
+          onIteration: (info) => onProgress?.(name, info.iteration, model.params.iterations),
+        });
         await model.fit(data);
         parts.push(alsPart(model, rowLength));
         models.set(name, model);
         break;
       }
       case "elsa": {
-        const model = new ElsaModel(options.elsa);
+        const model: ElsaModel = new ElsaModel({
+          ...options.elsa,
+          onEpoch: (state) => onProgress?.(name, state.epoch, model.options.epochs),
+        });
         await model.fit(data);
         parts.push(elsaPart(model));
         models.set(name, model);
         break;
       }
       case "cleora": {
-        const model = new CleoraModel(options.cleora);
+        const iterations = options.cleora?.iterations ?? CLEORA_DEFAULTS.iterations;
+        const model = new CleoraModel({
+          ...options.cleora,
+          onIteration: (iteration) => onProgress?.(name, iteration, iterations),
+        });
         await model.fit(data);
         parts.push(cleoraPart(model));
         models.set(name, model);
