@@ -12,9 +12,11 @@ import {
 } from "../src/cli/compare-models.js";
 import { interactionMatrix } from "../src/core/dataset.js";
 import { generateCity } from "../src/data/city/generate.js";
+import { loadCityWorld } from "../src/data/city/index.js";
 import { loadDataset } from "../src/data/load-dataset.js";
 import { evaluate } from "../src/evaluation/evaluate.js";
 import { MODEL_KINDS, type ModelKind } from "../src/models/model-kinds.js";
+import { OracleRecommender } from "./oracle-recommender.js";
 import { RandomRecommender } from "./random-recommender.js";
 import { type BenchRow, printBench } from "./report.js";
 
@@ -32,13 +34,15 @@ const datasets = listFlag("datasets", ["movielens", "city"] as const);
 const models = listFlag("models", [...MODEL_KINDS, "random"] as const);
 const protocols = listFlag("protocols", COMPARE_PROTOCOLS);
 
+const cityDir = join(tmpdir(), "palate-bench-city-20k");
+
 async function load(name: "movielens" | "city") {
   if (name === "movielens") {
     const path = join(dataDir, "movielens-latest-small");
     if (!existsSync(path)) throw new Error(`${path} not found (set PALATE_DATA_DIR)`);
     return (await loadDataset({ kind: "dataset", name: "movielens", path })).dataset;
   }
-  const path = join(tmpdir(), "palate-bench-city-20k");
+  const path = cityDir;
   if (!existsSync(join(path, "city.json"))) {
     await generateCity({ users: 20_000, restaurants: 1_000, days: 28, seed: 42 }, path);
   }
@@ -53,6 +57,23 @@ for (const name of datasets) {
     rows.push(out);
     console.error(JSON.stringify(out));
   };
+  if (name === "city") {
+    // The ground truth's own ranking: how close the models get to the ceiling.
+    const world = await loadCityWorld(cityDir);
+    const oracle = new OracleRecommender(world, dataset);
+    const matrix = interactionMatrix(dataset);
+    for (const protocol of protocols) {
+      const report = evaluate(oracle, protocolSplit(protocol, matrix), { k: 10 });
+      record({
+        protocol,
+        model: "oracle",
+        ndcg10: report.ndcg,
+        p10: report.precision,
+        users: report.usersEvaluated,
+        fitSeconds: 0,
+      });
+    }
+  }
   if (models.includes("random")) {
     // The reference of the cold-item bar: a random order of the candidates.
     const matrix = interactionMatrix(dataset);
