@@ -10,6 +10,7 @@ import type { CleoraModel } from "../cleora/cleora-model.js";
 import type { ContentModel } from "../content/content-model.js";
 import type { ElsaModel } from "../elsa/elsa-model.js";
 import type { Recommender } from "../recommender.js";
+import { ColdItemProjection } from "./cold-item-projection.js";
 import { HybridModel } from "./hybrid-model.js";
 import { type HybridPart, PART_NAMES, type PartName } from "./hybrid-part.js";
 import { alsPart, cleoraPart, contentPart, elsaPart, popularityPart } from "./parts.js";
@@ -41,7 +42,15 @@ export async function saveHybrid(model: HybridModel, dir: string): Promise<void>
       buckets: state.buckets,
     },
     metrics: { validationNdcgByBucket: state.validationNdcg, weights: model.describeWeights() },
-    matrices: base.matrices,
+    matrices: {
+      ...base.matrices,
+      ...Object.fromEntries(
+        [...state.projections].map(([name, p]) => [
+          `hybrid.projection.${name}`,
+          { data: p.weights, shape: [p.contentDims + 1, p.targetDims] },
+        ]),
+      ),
+    },
     // Declared preferences feed the content part's user side; one JSON object (or "") per user.
     idMaps: {
       ...base.idMaps,
@@ -94,6 +103,7 @@ export async function loadHybrid(
       .ids("user-attributes")
       .map((line, u) => parseUserAttributes(line, snapshot.users.idAt(u))),
     validationNdcg: [],
+    projections: projectionsOf(artifact),
   });
   return hybrid;
 }
@@ -122,4 +132,16 @@ function userAttributesLine(user: User | undefined): string {
 function parseUserAttributes(line: string, userId: string): User | undefined {
   if (line === "") return undefined;
   return { userId, attributes: JSON.parse(line) as User["attributes"] };
+}
+
+/** The stored content → part projections (absent when the model had no content part). */
+function projectionsOf(artifact: Artifact): Map<string, ColdItemProjection> {
+  const projections = new Map<string, ColdItemProjection>();
+  const prefix = "hybrid.projection.";
+  for (const [name, entry] of Object.entries(artifact.manifest.matrices)) {
+    if (!name.startsWith(prefix) || entry.shape.length !== 2) continue;
+    const [rows, cols] = entry.shape;
+    projections.set(name.slice(prefix.length), new ColdItemProjection(artifact.f32(name), rows - 1, cols));
+  }
+  return projections;
 }

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { buildCsr } from "../../core/csr.js";
+import { loadModel } from "../model-kinds.js";
 import { runModelContract } from "../testing/model-contract.js";
 import { checkerboard } from "../testing/synthetic.js";
 import { bucketOf, searchBlendWeights } from "./blend-search.js";
@@ -122,4 +126,19 @@ test("a new item with metadata only gets predicted cf and graph vectors", async 
   await model.fit({ ...base, matrix, itemMeta });
   const recs = model.recommend(Int32Array.of(0, 1), { k: 13, candidates: Int32Array.of(12) });
   assert.ok(recs.scores[0] > recs.scores[13], `even ${recs.scores[0]} vs odd ${recs.scores[13]}`);
+
+  // The projections travel with the artifact, so items added at serving time get the same.
+  const dir = await mkdtemp(join(tmpdir(), "palate-hybrid-"));
+  try {
+    await model.save(join(dir, "v"));
+    const { model: loaded } = await loadModel(join(dir, "v"));
+    const before = model.learned.projections;
+    const after = (loaded as HybridModel).learned.projections;
+    assert.deepEqual([...after.keys()].sort(), ["als", "cleora"]);
+    for (const [name, p] of before) assert.deepEqual(after.get(name)?.weights, p.weights);
+    const again = loaded.recommend(Int32Array.of(0, 1), { k: 13, candidates: Int32Array.of(12) });
+    assert.deepEqual(again.scores, recs.scores);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -7,6 +7,7 @@ import { rowNorms, similarByCosine } from "../../math/cosine-similarity.js";
 import { TopK } from "../../math/top-k.js";
 import type { Recommendations, Recommender, RecommendOptions, TrainingData } from "../recommender.js";
 import { BUCKET_NAMES, bucketOf, type HistoryBuckets, searchBlendWeights } from "./blend-search.js";
+import type { ColdItemProjection } from "./cold-item-projection.js";
 import { projectColdItems } from "./cold-items.js";
 import { HYBRID_DEFAULTS, type HybridOptions } from "./hybrid-options.js";
 import type { HybridPart, PartName, UserHistory } from "./hybrid-part.js";
@@ -25,6 +26,8 @@ export interface HybridState {
   train: CsrMatrix;
   userMeta: readonly (User | undefined)[];
   validationNdcg: number[];
+  /** Content → part projections by part name, to give items added later cf and graph vectors. */
+  projections: Map<string, ColdItemProjection>;
 }
 
 /**
@@ -61,14 +64,17 @@ export class HybridModel implements Recommender {
     const stage = o.onStage;
     const nItems = data.matrix.nCols;
 
-    let started = performance.now();
     const base = stratifiedSplit(data.matrix, { by: "item", ratio: v.ratio, seed: v.seed });
     const carved = coldUserSplit(data.matrix, { fraction: v.coldFraction, n: v.coldN, seed: v.seed, base });
     const validationData = { ...data, matrix: carved.train };
-    const phase1 = await trainParts(names, validationData, o, (s, sec) =>
-      stage?.(`validation fit: ${s}`, sec),
+    const phase1 = await trainParts(
+      names,
+      validationData,
+      o,
+      (s, sec) => stage?.(`validation fit: ${s}`, sec),
+      (part, done, total) => o.onProgress?.(`validation fit: ${part}`, done, total),
     );
-    started = performance.now();
+    let started = performance.now();
     const scales1 = estimatePartScales(
       phase1.parts,
       sampleHistories(carved.train, data.userMeta, 100, v.seed),
@@ -102,7 +108,7 @@ export class HybridModel implements Recommender {
       (part, done, total) => o.onProgress?.(`fit: ${part}`, done, total),
     );
     started = performance.now();
-    projectColdItems(full.parts, data.matrix, {
+    const projections = projectColdItems(full.parts, data.matrix, {
       ridge: o.coldItemRidge ?? HYBRID_DEFAULTS.coldItemRidge,
       minUsers: o.coldItemMinUsers ?? HYBRID_DEFAULTS.coldItemMinUsers,
     });
@@ -122,6 +128,7 @@ export class HybridModel implements Recommender {
       train: data.matrix,
       userMeta: data.userMeta,
       validationNdcg,
+      projections,
     });
   }
 
