@@ -134,6 +134,34 @@ test("bad input is an error naming the file, line and field, or the flag", async
   assert.equal(noData.code, 2);
   assert.match(noData.stderr, /--interactions/);
 
+  const embeddings = join(dir, "items.tsv");
+  await writeFile(embeddings, "i1\t0.5\t1\ni2\tnan?\t1\n");
+  const badEmbeddings = await palate(
+    "evaluate",
+    "--interactions",
+    bad,
+    "--skip-invalid",
+    "--model",
+    "hybrid",
+    "--item-embeddings",
+    embeddings,
+  );
+  assert.equal(badEmbeddings.code, 2);
+  assert.match(badEmbeddings.stderr, /items\.tsv:2: field 'value 1': not a number/);
+  const notHybrid = await palate(
+    "train",
+    "--interactions",
+    bad,
+    "--skip-invalid",
+    "--model",
+    "als",
+    "--item-embeddings",
+    embeddings,
+    "--out",
+    join(dir, "x"),
+  );
+  assert.match(notHybrid.stderr, /--item-embeddings.*part of the hybrid/);
+
   const badK = await palate("evaluate", "--interactions", bad, "--k", "0");
   assert.notEqual(badK.code, 0);
   assert.match(badK.stderr, /--k/);

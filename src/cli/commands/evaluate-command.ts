@@ -6,11 +6,12 @@ import { createModel, MODEL_KINDS, type ModelKind } from "../../models/model-kin
 import { trainingDataOf } from "../../models/training-data.js";
 import { COMPARE_PROTOCOLS, compareModels, comparisonTable } from "../compare-models.js";
 import { addDataOptions, type DataOptions, loadFromOptions } from "../data-options.js";
+import { addEmbeddingOptions, type EmbeddingOptions, externalFrom } from "../embedding-options.js";
 import { choiceOption, intOption } from "../option-parsers.js";
 import { StageProgress } from "../progress.js";
 import { addSplitOptions, type SplitOptions, splitFrom } from "../split-options.js";
 
-interface EvaluateOptions extends DataOptions, SplitOptions {
+interface EvaluateOptions extends DataOptions, SplitOptions, EmbeddingOptions {
   compare: boolean;
   model: ModelKind;
   k: number;
@@ -23,6 +24,7 @@ export function evaluateCommand(): Command {
     "train a model on a split of the data and report ranking metrics on the held-out part",
   );
   addDataOptions(command);
+  addEmbeddingOptions(command);
   addSplitOptions(command);
   return command
     .addOption(
@@ -50,7 +52,9 @@ export function evaluateCommand(): Command {
       const split = splitFrom(options, interactionMatrix(dataset));
       if (!options.json) console.error(describeSplit(split));
       const progress = options.json ? undefined : new StageProgress();
+      const external = await externalFrom(options, options.model);
       const model = createModel(options.model, {
+        external,
         onStage: progress && ((stage, seconds) => progress.finish(stage, seconds)),
         onProgress: progress && ((stage, done, total) => progress.update(stage, done, total)),
       });

@@ -2,10 +2,11 @@ import { Command, Option } from "commander";
 import { createModel, MODEL_KINDS, type ModelKind } from "../../models/model-kinds.js";
 import { trainingDataOf } from "../../models/training-data.js";
 import { addDataOptions, type DataOptions, loadFromOptions } from "../data-options.js";
+import { addEmbeddingOptions, type EmbeddingOptions, externalFrom } from "../embedding-options.js";
 import { choiceOption } from "../option-parsers.js";
 import { StageProgress } from "../progress.js";
 
-interface TrainOptions extends DataOptions {
+interface TrainOptions extends DataOptions, EmbeddingOptions {
   model: ModelKind;
   out: string;
 }
@@ -14,6 +15,7 @@ interface TrainOptions extends DataOptions {
 export function trainCommand(): Command {
   const command = new Command("train").description("train a model on the data and write a model version");
   addDataOptions(command);
+  addEmbeddingOptions(command);
   return command
     .addOption(
       new Option("--model <kind>", "model to train").argParser(choiceOption(MODEL_KINDS)).default("hybrid"),
@@ -24,7 +26,9 @@ export function trainCommand(): Command {
       const dataset = await loadFromOptions(options);
       const loaded = performance.now();
       const progress = new StageProgress();
+      const external = await externalFrom(options, options.model);
       const model = createModel(options.model, {
+        external,
         onStage: (stage, seconds) => progress.finish(stage, seconds),
         onProgress: (stage, done, total) => progress.update(stage, done, total),
       });

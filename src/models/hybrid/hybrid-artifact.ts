@@ -4,11 +4,12 @@ import { PalateError } from "../../core/errors.js";
 import type { User } from "../../core/types.js";
 import type { AlsModel } from "../als/als-model.js";
 import type { Artifact } from "../artifact/artifact-reader.js";
-import { newVersionName, writeArtifact } from "../artifact/artifact-writer.js";
+import { type MatrixData, newVersionName, writeArtifact } from "../artifact/artifact-writer.js";
 import { trainingSnapshotContent, trainingSnapshotFrom } from "../artifact/training-snapshot.js";
 import type { CleoraModel } from "../cleora/cleora-model.js";
 import type { ContentModel } from "../content/content-model.js";
 import type { ElsaModel } from "../elsa/elsa-model.js";
+import { type AlignedEmbeddings, externalPart } from "../external/external-part.js";
 import type { Recommender } from "../recommender.js";
 import { ColdItemProjection } from "./cold-item-projection.js";
 import { HybridModel } from "./hybrid-model.js";
@@ -44,6 +45,7 @@ export async function saveHybrid(model: HybridModel, dir: string): Promise<void>
     metrics: { validationNdcgByBucket: state.validationNdcg, weights: model.describeWeights() },
     matrices: {
       ...base.matrices,
+      ...externalMatrices(state.parts, data.users.size),
       ...Object.fromEntries(
         [...state.projections].map(([name, p]) => [
           `hybrid.projection.${name}`,
@@ -79,6 +81,10 @@ export async function loadHybrid(
   const models = new Map<PartName, Recommender>();
   const parts: HybridPart[] = [];
   for (const name of params.parts) {
+    if (name === "external") {
+      parts.push(externalPart(externalFrom(artifact)));
+      continue;
+    }
     if (name === "popularity") {
       const counts = new Float32Array(train.nCols);
       for (const item of train.indices) counts[item]++;
@@ -109,7 +115,7 @@ export async function loadHybrid(
 }
 
 function partOf(
-  name: Exclude<PartName, "popularity">,
+  name: Exclude<PartName, "popularity" | "external">,
   model: Recommender,
   rowLength: (u: number) => number,
 ): HybridPart {
@@ -144,4 +150,33 @@ function projectionsOf(artifact: Artifact): Map<string, ColdItemProjection> {
     projections.set(name.slice(prefix.length), new ColdItemProjection(artifact.f32(name), rows - 1, cols));
   }
   return projections;
+}
+
+/** The imported embeddings' matrices (the part's item rows, and user rows when imported). */
+function externalMatrices(parts: readonly HybridPart[], nUsers: number): Record<string, MatrixData> {
+  const part = parts.find((p) => p.name === "external");
+  if (!part) return {};
+  const out: Record<string, MatrixData> = {
+    "external.items": { data: part.items, shape: [part.items.length / part.dims, part.dims] },
+  };
+  // The external part carries its aligned user rows (see externalPart).
+  const users = (part as HybridPart & { aligned?: AlignedEmbeddings }).aligned;
+  if (users?.users && users.userKnown) {
+    out["external.users"] = { data: users.users, shape: [nUsers, part.dims] };
+    out["external.user_known"] = { data: users.userKnown, shape: [nUsers] };
+  }
+  return out;
+}
+
+function externalFrom(artifact: Artifact): AlignedEmbeddings {
+  const items = artifact.f32("external.items");
+  const dims = artifact.manifest.matrices["external.items"].shape[1] ?? 0;
+  const hasUsers = "external.users" in artifact.manifest.matrices;
+  return {
+    dims,
+    items,
+    users: hasUsers ? artifact.f32("external.users") : null,
+    userKnown: hasUsers ? artifact.i32("external.user_known") : null,
+    missingItems: 0,
+  };
 }

@@ -142,3 +142,28 @@ test("a new item with metadata only gets predicted cf and graph vectors", async 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("imported embeddings join the blend as the external part and survive a round trip", async () => {
+  const data = checkerboard(30, 10);
+  // A "two-tower" item side that knows each item's parity.
+  const items = {
+    ids: data.items.toArray(),
+    dims: 2,
+    vectors: Float32Array.from({ length: 20 }, (_, e) => ((e >> 1) % 2 === e % 2 ? 1 : 0)),
+  };
+  const model = new HybridModel({ ...SMALL, external: { items } });
+  await model.fit(data);
+  assert.ok(model.learned.parts.some((p) => p.name === "external"));
+  const users = Int32Array.from({ length: 30 }, (_, u) => u);
+  const before = model.recommend(users, { k: 3, exclude: data.matrix });
+  const dir = await mkdtemp(join(tmpdir(), "palate-hybrid-ext-"));
+  try {
+    await model.save(join(dir, "v"));
+    const { model: loaded } = await loadModel(join(dir, "v"));
+    const after = loaded.recommend(users, { k: 3, exclude: data.matrix });
+    assert.deepEqual(after.items, before.items);
+    assert.deepEqual(after.scores, before.scores);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -58,7 +58,7 @@ export class HybridModel implements Recommender {
 
   async fit(data: TrainingData): Promise<void> {
     const o = this.options;
-    const names = o.parts ?? HYBRID_DEFAULTS.parts;
+    const names = o.parts ?? [...HYBRID_DEFAULTS.parts, ...(o.external ? (["external"] as const) : [])];
     const buckets = o.buckets ?? HYBRID_DEFAULTS.buckets;
     const v = { ...HYBRID_DEFAULTS.validation, ...o.validation };
     const stage = o.onStage;

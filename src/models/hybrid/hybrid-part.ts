@@ -1,7 +1,7 @@
 import type { User } from "../../core/types.js";
 
 /** The parts of the one-inner-product hybrid (blueprint: "The model is one inner product"). */
-export const PART_NAMES = ["als", "elsa", "cleora", "content", "popularity"] as const;
+export const PART_NAMES = ["als", "elsa", "cleora", "content", "popularity", "external"] as const;
 export type PartName = (typeof PART_NAMES)[number];
 
 /** What a part is reported as in recommendation reasons. */
@@ -11,6 +11,8 @@ export const PART_REASON: Record<PartName, "cf" | "graph" | "content" | "popular
   cleora: "graph",
   content: "content",
   popularity: "popularity",
+  // Imported embeddings are typically a two-tower model trained on interactions.
+  external: "cf",
 };
 
 /** A user's history as the parts see it: item indices with their interaction values. */

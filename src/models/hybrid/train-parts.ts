@@ -1,8 +1,11 @@
+import { PalateError } from "../../core/errors.js";
 import { AlsModel, type AlsOptions } from "../als/als-model.js";
 import { CleoraModel } from "../cleora/cleora-model.js";
 import { CLEORA_DEFAULTS, type CleoraOptions } from "../cleora/cleora-options.js";
 import { ContentModel, type ContentModelOptions } from "../content/content-model.js";
 import { ElsaModel, type ElsaOptions } from "../elsa/elsa-model.js";
+import { alignEmbeddings, externalPart } from "../external/external-part.js";
+import type { ExternalEmbeddings } from "../external/read-embeddings.js";
 import type { Recommender, TrainingData } from "../recommender.js";
 import type { HybridPart, PartName } from "./hybrid-part.js";
 import { alsPart, cleoraPart, contentPart, elsaPart, popularityPart } from "./parts.js";
@@ -13,6 +16,8 @@ export interface PartOptions {
   elsa?: ElsaOptions;
   cleora?: CleoraOptions;
   content?: ContentModelOptions;
+  /** Externally trained embeddings to blend in as the `external` part. */
+  external?: { items: ExternalEmbeddings; users?: ExternalEmbeddings };
 }
 
 /** The fitted parts, with the models behind them (saved as nested artifacts). */
@@ -87,6 +92,12 @@ export async function trainParts(
       case "popularity":
         parts.push(popularityPart(itemUserCounts(data)));
         break;
+      case "external": {
+        if (!options.external) throw new PalateError("the external part needs imported embeddings");
+        const { items, users } = options.external;
+        parts.push(externalPart(alignEmbeddings(items, users, data.items, data.users)));
+        break;
+      }
     }
     seconds[name] = (performance.now() - started) / 1000;
     onStage?.(name, seconds[name]);
