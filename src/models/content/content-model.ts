@@ -168,7 +168,7 @@ export class ContentModel implements Recommender {
       artifact.f32("content.feature_weights"),
     );
     const shape = artifact.manifest.matrices["content.item_vectors"]?.shape;
-    if (!shape || shape.length !== 2 || shape[1] !== featurizer.dims) {
+    if (shape?.length !== 2 || shape[1] !== featurizer.dims) {
       throw new PalateError(
         `${artifact.dir}: matrix 'content.item_vectors' must have shape [items, ${featurizer.dims}]`,
       );

@@ -59,8 +59,8 @@ export type ContentOptions = z.infer<typeof ContentOptionsSchema>;
  * restaurant data (bench/item-item.ts): people eat near where they are, so location weighs most.
  */
 export const CONTENT_DEFAULTS: ContentOptions = {
-  blockWeights: { categories: 1, price: 0.5, attributes: 0.5, numeric: 0.5, location: 2 },
-  bins: 10,
+  blockWeights: { categories: 1, price: 0.5, attributes: 0.5, numeric: 0.5, location: 4 },
+  bins: 20,
   binNeighbourWeight: 0.5,
   fineCellKm: 1.5,
   coarseCellKm: 6,

@@ -66,13 +66,14 @@ export function gram(a: Float32Array, n: number, d: number, at: Float32Array, ou
   for (let j = 0; j < d; j++) for (let k = 0; k < j; k++) out[k * d + j] = out[j * d + k];
 }
 
-/** `out = a·m` for `a` (n × d) and a symmetric `m` (d × d). */
+/** `out = a·m` (or `out += a·m` when `accumulate`) for `a` (n × d) and a symmetric `m` (d × d). */
 export function multiplySymmetric(
   a: Float32Array,
   n: number,
   d: number,
   m: Float64Array,
   out: Float32Array,
+  accumulate = false,
 ): void {
   for (let i = 0; i < n; i++) {
     const row = i * d;
@@ -95,16 +96,23 @@ export function multiplySymmetric(
         s2 += v * m[r2 + j];
         s3 += v * m[r3 + j];
       }
-      out[row + k] = s0;
-      out[row + k + 1] = s1;
-      out[row + k + 2] = s2;
-      out[row + k + 3] = s3;
+      if (accumulate) {
+        out[row + k] += s0;
+        out[row + k + 1] += s1;
+        out[row + k + 2] += s2;
+        out[row + k + 3] += s3;
+      } else {
+        out[row + k] = s0;
+        out[row + k + 1] = s1;
+        out[row + k + 2] = s2;
+        out[row + k + 3] = s3;
+      }
     }
     for (; k < d; k++) {
       const rk = k * d;
       let s = 0;
       for (let j = 0; j < d; j++) s += a[row + j] * m[rk + j];
-      out[row + k] = s;
+      out[row + k] = accumulate ? out[row + k] + s : s;
     }
   }
 }

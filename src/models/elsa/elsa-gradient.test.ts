@@ -88,7 +88,8 @@ for (const [dropout, ridge] of [
     gram(a, N, D, new Float32Array(N * D), c);
     const grad = new Float32Array(N * D);
     const users = Int32Array.from({ length: x.nRows }, (_, u) => u);
-    const scratch = new GradientScratch(users.length, D);
+    // With dropout the batch also goes through in chunks of two users.
+    const scratch = new GradientScratch(dropout ? 2 : users.length, D);
     const loss = batchGradient(x, users, false, keep, a, N, D, c, grad, scratch, ridge);
     backThroughNormalization(grad, a, norms, N, D);
     assert.ok(Math.abs(loss - referenceLoss(x, keep, ridge, w)) < 1e-5, `loss ${loss}`);

@@ -18,7 +18,10 @@
 import type { CsrMatrix } from "../../core/csr.js";
 import { multiplySymmetric } from "./dense-kernels.js";
 
-/** Reusable buffers of `batchGradient` for batches of up to `maxBatch` users and `d` factors. */
+/** Users processed together inside a step: bounds the scratch memory whatever the batch size. */
+const CHUNK = 2048;
+
+/** Reusable buffers of `batchGradient` for `d` factors (sized for one chunk of users). */
 export class GradientScratch {
   /** x̃A per user. */
   readonly zIn: Float64Array;
@@ -28,14 +31,21 @@ export class GradientScratch {
   readonly k: Float64Array;
   readonly m: Float64Array;
   readonly beta: Float64Array;
+  readonly xx: Float64Array;
+  readonly xxIn: Float64Array;
+  readonly chunk: number;
 
   constructor(maxBatch: number, d: number) {
-    this.zIn = new Float64Array(maxBatch * d);
-    this.zOut = new Float64Array(maxBatch * d);
-    this.zc = new Float64Array(maxBatch * d);
-    this.k = new Float64Array(maxBatch * d);
+    const chunk = Math.max(1, Math.min(maxBatch, CHUNK));
+    this.chunk = chunk;
+    this.zIn = new Float64Array(chunk * d);
+    this.zOut = new Float64Array(chunk * d);
+    this.zc = new Float64Array(chunk * d);
+    this.k = new Float64Array(chunk * d);
     this.m = new Float64Array(d * d);
-    this.beta = new Float64Array(maxBatch);
+    this.beta = new Float64Array(chunk);
+    this.xx = new Float64Array(chunk);
+    this.xxIn = new Float64Array(chunk);
   }
 }
 
@@ -44,11 +54,19 @@ function entryValue(x: CsrMatrix, e: number, binary: boolean): number {
   return binary ? 1 : x.values[e];
 }
 
+/** Whether user u has at least one input entry. */
+function hasInput(x: CsrMatrix, u: number, keep: Uint8Array | null): boolean {
+  if (keep === null) return x.indptr[u + 1] > x.indptr[u];
+  for (let e = x.indptr[u]; e < x.indptr[u + 1]; e++) if (keep[e] === 1) return true;
+  return false;
+}
+
 /**
  * Writes ∂L/∂A (n × d) into `grad` for the batch `users` (rows of `x`, each non-empty) and returns
  * the batch loss: the mean over users of ‖p̂ − x̂‖² (between 0 and 4), plus the ridge penalty
  * γ·(‖C‖²_F − n)/n² when `ridge` = γ > 0. `c` is AᵀA. `keep[e]` (by entry of `x`) says whether
  * entry e is part of the input; null keeps every entry. A user whose input is empty is skipped.
+ * The batch may be any size: it is processed in chunks and the gradient accumulated.
  */
 export function batchGradient(
   x: CsrMatrix,
@@ -63,14 +81,54 @@ export function batchGradient(
   scratch: GradientScratch,
   ridge = 0,
 ): number {
-  const { zIn, zc, k, m, beta } = scratch;
+  let active = 0;
+  for (const u of users) if (hasInput(x, u, keep)) active++;
+  grad.fill(0);
+  if (active === 0) return 0;
+  scratch.m.fill(0);
+  let loss = 0;
+  for (let from = 0; from < users.length; from += scratch.chunk) {
+    const part = users.subarray(from, Math.min(from + scratch.chunk, users.length));
+    loss += accumulateChunk(x, part, binary, keep, a, d, c, 2 / active, grad, scratch);
+  }
+  const { m } = scratch;
+  let penalty = 0;
+  if (ridge > 0) {
+    const scaled = (4 * ridge) / (n * n);
+    let cc = 0;
+    for (let j = 0; j < d * d; j++) {
+      cc += c[j] * c[j];
+      m[j] += scaled * c[j];
+    }
+    penalty = (ridge * (cc - n)) / (n * n);
+  }
+  multiplySymmetric(a, n, d, m, grad, true);
+  return loss / active + penalty;
+}
+
+/**
+ * Adds one chunk's sparse gradient terms to `grad` and its share of M to `scratch.m`; returns the
+ * chunk's summed loss. `scale` is 2 / (users with input in the whole batch).
+ */
+function accumulateChunk(
+  x: CsrMatrix,
+  users: Int32Array,
+  binary: boolean,
+  keep: Uint8Array | null,
+  a: Float32Array,
+  d: number,
+  c: Float64Array,
+  scale: number,
+  grad: Float32Array,
+  scratch: GradientScratch,
+): number {
+  const { zIn, zc, k, m, beta, xx, xxIn } = scratch;
   const zOut = keep === null ? zIn : scratch.zOut;
   const nb = users.length;
-  const xx = new Float64Array(nb);
-  const xxIn = new Float64Array(nb);
+  xx.fill(0);
+  xxIn.fill(0);
   zIn.fill(0, 0, nb * d);
   if (keep !== null) zOut.fill(0, 0, nb * d);
-  let active = 0;
   for (let b = 0; b < nb; b++) {
     const u = users[b];
     const row = b * d;
@@ -83,16 +141,9 @@ export function batchGradient(
       xxIn[b] += v * v;
       for (let j = 0; j < d; j++) zIn[row + j] += v * a[aRow + j];
     }
-    if (xxIn[b] > 0) active++;
-  }
-  if (active === 0) {
-    grad.fill(0);
-    return 0;
   }
 
-  m.fill(0);
   let loss = 0;
-  const scale = 2 / active;
   for (let b = 0; b < nb; b++) {
     const row = b * d;
     beta[b] = 0;
@@ -125,17 +176,6 @@ export function batchGradient(
     }
   }
 
-  let penalty = 0;
-  if (ridge > 0) {
-    const scaled = (4 * ridge) / (n * n);
-    let cc = 0;
-    for (let j = 0; j < d * d; j++) {
-      cc += c[j] * c[j];
-      m[j] += scaled * c[j];
-    }
-    penalty = (ridge * (cc - n)) / (n * n);
-  }
-  multiplySymmetric(a, n, d, m, grad);
   for (let b = 0; b < nb; b++) {
     if (xxIn[b] === 0) continue;
     const u = users[b];
@@ -149,5 +189,5 @@ export function batchGradient(
       for (let j = 0; j < d; j++) grad[gRow + j] += v * (bb * zIn[row + j] + (kept ? k[row + j] : 0));
     }
   }
-  return loss / active + penalty;
+  return loss;
 }

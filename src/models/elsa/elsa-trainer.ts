@@ -10,7 +10,7 @@ export interface ElsaTrainingOptions {
   factors: number;
   epochs: number;
   learningRate: number;
-  /** Users per Adam step. */
+  /** Users per Adam step; 0 means all of them (one step per epoch). */
   batchSize: number;
   seed: number;
   /** Train on 0/1 interactions (the paper's setting) instead of the stored weights. */
@@ -40,7 +40,8 @@ export interface ElsaEpoch {
  * Trains ELSA's item matrix (Vančura et al. 2022, "Scalable Linear Shallow Autoencoder for
  * Collaborative Filtering"): Adam on the raw rows W, with A = rows of W scaled to unit norm, so that
  * xAAᵀ − x reconstructs each user's row x up to scale. Returns A (n × d, unit rows). Deterministic
- * for a given seed: the initialisation and the per-epoch user order come from one seeded stream.
+ * for a given seed: the initialisation, the per-epoch user order and the dropout masks come from
+ * one seeded stream.
  */
 export function trainElsa(
   x: CsrMatrix,
@@ -64,7 +65,7 @@ export function trainElsa(
   const c = new Float64Array(d * d);
   const at = new Float32Array(n * d);
   const grad = new Float32Array(n * d);
-  const batch = Math.min(batchSize, users.length);
+  const batch = batchSize === 0 ? users.length : Math.min(batchSize, users.length);
   const scratch = new GradientScratch(batch, d);
   const adam = new Adam(n * d, { learningRate: options.learningRate });
   const keep = dropout > 0 ? new Uint8Array(x.indices.length) : null;
