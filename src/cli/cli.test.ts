@@ -176,6 +176,7 @@ test("every command has --help", async () => {
     ["evaluate"],
     ["recommend"],
     ["similar"],
+    ["serve"],
   ]) {
     const help = await palate(...command, "--help");
     assert.equal(help.code, 0, `palate ${command.join(" ")} --help`);

@@ -4,7 +4,9 @@ import { InputError, PalateError } from "../core/errors.js";
 import { dataCommand } from "./commands/data-command.js";
 import { demoCommand } from "./commands/demo-command.js";
 import { evaluateCommand } from "./commands/evaluate-command.js";
+import { featuresCommand } from "./commands/features-command.js";
 import { recommendCommand } from "./commands/recommend-command.js";
+import { serveCommand } from "./commands/serve-command.js";
 import { similarCommand } from "./commands/similar-command.js";
 import { trainCommand } from "./commands/train-command.js";
 
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   program.addCommand(evaluateCommand());
   program.addCommand(recommendCommand());
   program.addCommand(similarCommand());
+  program.addCommand(featuresCommand());
+  program.addCommand(serveCommand());
   return program;
 }
 

@@ -18,7 +18,8 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 
 /** Hides credentials so that a mistyped `redis://user:secret@host` never reaches a log line. */
 export function redactStoreUrl(url: string): string {
-  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^@/]*@/, "$1***@");
+  // Also `redis:user:secret@host`, where the slashes were forgotten.
+  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/*)[^@/]*@/, "$1***@");
 }
 
 /** Splits a store URL into scheme and rest; `kind` (e.g. "interaction store") names the store in errors. */
@@ -57,4 +58,27 @@ export function unsupportedSchemeError(
     { source: `${kind} URL '${url.display}'` },
     `unsupported scheme '${url.scheme}:'; supported: ${supported.join(", ")}`,
   );
+}
+
+/** A store backend as a URL scheme table lists it: the URL forms it accepts (shown in errors). */
+export interface SchemeBackend {
+  readonly forms: readonly string[];
+}
+
+/** Parses a store URL and picks its backend from a scheme table; unknown schemes list the forms. */
+export function backendFor<B extends SchemeBackend>(
+  url: string,
+  kind: string,
+  backends: Readonly<Record<string, B>>,
+): { parsed: StoreUrl; backend: B } {
+  const parsed = parseStoreUrl(url, kind);
+  const backend = Object.hasOwn(backends, parsed.scheme) ? backends[parsed.scheme] : undefined;
+  if (backend === undefined) {
+    throw unsupportedSchemeError(
+      parsed,
+      kind,
+      Object.values(backends).flatMap((b) => b.forms),
+    );
+  }
+  return { parsed, backend };
 }

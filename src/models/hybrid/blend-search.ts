@@ -7,8 +7,15 @@ export interface HistoryBuckets {
   warmMax: number;
 }
 
-export const BUCKET_NAMES = ["cold", "warm", "hot"] as const;
+/**
+ * Bucket names by weight row. "new" is a user with no interactions at all (declared preferences
+ * and context only): its weights are learned on validation users with their history removed.
+ */
+export const BUCKET_NAMES = ["cold", "warm", "hot", "new"] as const;
 export type BucketName = (typeof BUCKET_NAMES)[number];
+
+/** The weight row of the "new" bucket. */
+export const NEW_BUCKET = 3;
 
 /** The bucket index (0 cold, 1 warm, 2 hot) of a user with `n` interactions. */
 export function bucketOf(n: number, buckets: HistoryBuckets): 0 | 1 | 2 {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { PalateError } from "../../core/errors.js";
-import type { User } from "../../core/types.js";
+import { type Item, ItemSchema, type User } from "../../core/types.js";
 import type { AlsModel } from "../als/als-model.js";
 import type { Artifact } from "../artifact/artifact-reader.js";
 import { type MatrixData, newVersionName, writeArtifact } from "../artifact/artifact-writer.js";
@@ -19,7 +19,7 @@ import { alsPart, cleoraPart, contentPart, elsaPart, popularityPart } from "./pa
 const ParametersSchema = z.object({
   parts: z.array(z.enum(PART_NAMES)).min(1),
   scales: z.array(z.number()),
-  weights: z.array(z.array(z.number())).length(3),
+  weights: z.array(z.array(z.number())).min(3).max(4),
   buckets: z.object({ coldMax: z.number().int(), warmMax: z.number().int() }),
 });
 
@@ -57,6 +57,8 @@ export async function saveHybrid(model: HybridModel, dir: string): Promise<void>
     idMaps: {
       ...base.idMaps,
       "user-attributes": data.users.toArray().map((_, u) => userAttributesLine(data.userMeta[u])),
+      // Serving filters on location and opening hours; one JSON object (or "") per item.
+      "item-metadata": data.items.toArray().map((_, i) => itemMetadataLine(data.itemMeta[i])),
     },
     writeNested: async (tmp) => {
       for (const [name, part] of state.models) await part.save(join(tmp, "parts", name));
@@ -108,6 +110,7 @@ export async function loadHybrid(
     userMeta: artifact
       .ids("user-attributes")
       .map((line, u) => parseUserAttributes(line, snapshot.users.idAt(u))),
+    itemMeta: itemMetadataOf(artifact, snapshot.items.toArray()),
     validationNdcg: [],
     projections: projectionsOf(artifact),
   });
@@ -133,6 +136,28 @@ function partOf(
 
 function userAttributesLine(user: User | undefined): string {
   return user && Object.keys(user.attributes).length > 0 ? JSON.stringify(user.attributes) : "";
+}
+
+function itemMetadataLine(item: Item | undefined): string {
+  if (!item) return "";
+  const { itemId: _, ...rest } = item;
+  return JSON.stringify(rest);
+}
+
+/** Item metadata by index; artifacts written before it was stored have none. */
+function itemMetadataOf(artifact: Artifact, itemIds: readonly string[]): (Item | undefined)[] {
+  if (!("item-metadata" in artifact.manifest.idMaps)) return itemIds.map(() => undefined);
+  return artifact.ids("item-metadata").map((line, i) => {
+    if (line === "") return undefined;
+    const parsed = ItemSchema.safeParse({ ...JSON.parse(line), itemId: itemIds[i] });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new PalateError(
+        `${artifact.dir}: item-metadata line ${i + 1}: field '${issue.path.join(".")}': ${issue.message}`,
+      );
+    }
+    return parsed.data;
+  });
 }
 
 function parseUserAttributes(line: string, userId: string): User | undefined {

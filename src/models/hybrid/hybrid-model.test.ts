@@ -39,7 +39,7 @@ test("hybrid recommends each checkerboard user the same-parity item they skipped
     [0, 0, 0],
   );
   const weights = model.describeWeights();
-  assert.deepEqual(Object.keys(weights), ["cold", "warm", "hot"]);
+  assert.deepEqual(Object.keys(weights), ["cold", "warm", "hot", "new"]);
 });
 
 test("history buckets split at coldMax and warmMax", () => {

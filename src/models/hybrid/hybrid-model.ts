@@ -1,12 +1,19 @@
 import type { CsrMatrix } from "../../core/csr.js";
 import { PalateError } from "../../core/errors.js";
-import type { User } from "../../core/types.js";
+import type { Item, User } from "../../core/types.js";
 import { coldUserSplit } from "../../evaluation/cold-user-split.js";
 import { stratifiedSplit } from "../../evaluation/stratified-split.js";
 import { rowNorms, similarByCosine } from "../../math/cosine-similarity.js";
 import { TopK } from "../../math/top-k.js";
+import type { ContentModel } from "../content/content-model.js";
 import type { Recommendations, Recommender, RecommendOptions, TrainingData } from "../recommender.js";
-import { BUCKET_NAMES, bucketOf, type HistoryBuckets, searchBlendWeights } from "./blend-search.js";
+import {
+  BUCKET_NAMES,
+  bucketOf,
+  type HistoryBuckets,
+  NEW_BUCKET,
+  searchBlendWeights,
+} from "./blend-search.js";
 import type { ColdItemProjection } from "./cold-item-projection.js";
 import { projectColdItems } from "./cold-items.js";
 import { HYBRID_DEFAULTS, type HybridOptions } from "./hybrid-options.js";
@@ -25,6 +32,8 @@ export interface HybridState {
   buckets: HistoryBuckets;
   train: CsrMatrix;
   userMeta: readonly (User | undefined)[];
+  /** Item metadata by item index (serving filters by location and opening hours). */
+  itemMeta: readonly (Item | undefined)[];
   validationNdcg: number[];
   /** Content → part projections by part name, to give items added later cf and graph vectors. */
   projections: Map<string, ColdItemProjection>;
@@ -127,6 +136,7 @@ export class HybridModel implements Recommender {
       buckets,
       train: data.matrix,
       userMeta: data.userMeta,
+      itemMeta: data.itemMeta,
       validationNdcg,
       projections,
     });
@@ -155,6 +165,33 @@ export class HybridModel implements Recommender {
     this.similarity = null;
   }
 
+  /** The one item matrix of the inner product (nItems × dims, scaled blocks concatenated). */
+  get itemVectors(): { matrix: Float32Array; dims: number } {
+    return { matrix: this.itemMatrix, dims: this.totalDims };
+  }
+
+  /**
+   * The item-matrix row of an item known only by its metadata (added after training): its content
+   * vector, cf and graph blocks predicted from content by the stored projections, and the
+   * popularity of the least popular trained item (it has no interactions yet). Blocks that cannot
+   * be predicted (no content part) stay zero.
+   */
+  itemRowFor(item: Item): Float32Array {
+    const state = this.learned;
+    const row = new Float32Array(this.totalDims);
+    const contentModel = state.models.get("content") as ContentModel | undefined;
+    const content = contentModel ? contentModel.embedItem(item) : null;
+    state.parts.forEach((part, p) => {
+      const block = row.subarray(this.offsets[p], this.offsets[p] + part.dims);
+      const projection = state.projections.get(part.name);
+      if (part.name === "content" && content) block.set(content);
+      else if (part.name === "popularity") block[0] = part.items.reduce((a, b) => Math.min(a, b), 0);
+      else if (projection && content) projection.predict(content, block);
+      for (let j = 0; j < block.length; j++) block[j] *= state.scales[p];
+    });
+    return row;
+  }
+
   /** The training data the model was fitted on (needed to save it). */
   get trainingData(): TrainingData | null {
     return this.data;
@@ -163,7 +200,11 @@ export class HybridModel implements Recommender {
   /** The hybrid query of a user (weights of their history bucket applied), totalDims values. */
   queryFor(history: UserHistory): Float32Array {
     const state = this.learned;
-    const bucket = bucketOf(history.items.length, state.buckets);
+    // Artifacts from before the "new" bucket have three weight rows: new users count as cold.
+    const bucket =
+      history.items.length === 0 && state.weights.length > NEW_BUCKET
+        ? NEW_BUCKET
+        : bucketOf(history.items.length, state.buckets);
     const q = new Float32Array(this.totalDims);
     state.parts.forEach((part, p) => {
       const w = state.weights[bucket][p];
@@ -269,7 +310,7 @@ export class HybridModel implements Recommender {
   describeWeights(): Record<string, Record<string, number>> {
     const state = this.learned;
     return Object.fromEntries(
-      BUCKET_NAMES.map((bucket, b) => [
+      BUCKET_NAMES.slice(0, state.weights.length).map((bucket, b) => [
         bucket,
         Object.fromEntries(state.parts.map((part, p) => [part.name, Number(state.weights[b][p].toFixed(3))])),
       ]),

@@ -1,7 +1,13 @@
 import type { CsrMatrix } from "../../core/csr.js";
 import type { User } from "../../core/types.js";
 import { Random } from "../../math/random.js";
-import { BUCKET_NAMES, bucketOf, type HistoryBuckets, type ValidationUser } from "./blend-search.js";
+import {
+  BUCKET_NAMES,
+  bucketOf,
+  type HistoryBuckets,
+  NEW_BUCKET,
+  type ValidationUser,
+} from "./blend-search.js";
 import type { UserHistory } from "./hybrid-part.js";
 
 /** A user's history as the parts see it: their row of the training matrix. */
@@ -31,19 +37,28 @@ export function validationUsersByBucket(
   maxPerBucket: number,
   seed: number,
 ): ValidationUser[][] {
-  const groups: number[][] = BUCKET_NAMES.map(() => []);
+  const groups: number[][] = BUCKET_NAMES.slice(0, NEW_BUCKET).map(() => []);
   for (let u = 0; u < heldOut.nRows; u++) {
     if (heldOut.indptr[u + 1] === heldOut.indptr[u]) continue;
     groups[bucketOf(train.indptr[u + 1] - train.indptr[u], buckets)].push(u);
   }
   const rng = new Random(seed);
-  return groups.map((users) => {
+  const relevantOf = (u: number) => heldOut.indices.slice(heldOut.indptr[u], heldOut.indptr[u + 1]);
+  const byHistory = groups.map((users) => {
     rng.shuffle(users);
-    return users.slice(0, maxPerBucket).map((u) => ({
-      history: historyOf(train, u, userMeta[u]),
-      relevant: heldOut.indices.slice(heldOut.indptr[u], heldOut.indptr[u + 1]),
-    }));
+    return users
+      .slice(0, maxPerBucket)
+      .map((u) => ({ history: historyOf(train, u, userMeta[u]), relevant: relevantOf(u) }));
   });
+  // "New" users: validation users of every bucket with their history removed, so the weights
+  // for someone known only by declared preferences (and context) are learned, not guessed.
+  const everyone = groups.flat();
+  rng.shuffle(everyone);
+  const fresh = everyone.slice(0, maxPerBucket).map((u) => ({
+    history: historyOf(train, -1, userMeta[u]),
+    relevant: relevantOf(u),
+  }));
+  return [...byHistory, fresh];
 }
 
 /** A seeded sample of up to `n` users with non-empty histories. */

@@ -1,4 +1,4 @@
-import { parseStoreUrl, type StoreUrl, sqliteTarget, unsupportedSchemeError } from "../open-store-url.js";
+import { backendFor, type StoreUrl, sqliteTarget } from "../open-store-url.js";
 import type { InteractionStore } from "./interaction-store.js";
 import { SqliteInteractionStore } from "./sqlite-interaction-store.js";
 
@@ -26,14 +26,6 @@ const BACKENDS: Readonly<Record<string, Backend>> = {
  * absolute; the file and its directory are created if missing) or `sqlite::memory:`.
  */
 export async function openInteractionStore(url: string): Promise<InteractionStore> {
-  const parsed = parseStoreUrl(url, KIND);
-  const backend = Object.hasOwn(BACKENDS, parsed.scheme) ? BACKENDS[parsed.scheme] : undefined;
-  if (backend === undefined) {
-    throw unsupportedSchemeError(
-      parsed,
-      KIND,
-      Object.values(BACKENDS).flatMap((b) => b.forms),
-    );
-  }
+  const { parsed, backend } = backendFor(url, KIND, BACKENDS);
   return backend.open(parsed);
 }

@@ -1,0 +1,87 @@
+import type { FeatureStore, UserFeatures } from "../storage/features/feature-store.js";
+import type { Clock } from "./ttl-lru-cache.js";
+
+/** Options of the guard around feature-store reads. */
+export interface GuardOptions {
+  /** A read slower than this counts as failed (the request moves on to a fallback). */
+  timeoutMs: number;
+  /** Consecutive failures that open the circuit. */
+  failureThreshold: number;
+  /** How long an open circuit skips the store before one trial call. */
+  cooldownMs: number;
+}
+
+/** Defaults: a 20 ms read budget inside the 50 ms request deadline. */
+export const GUARD_DEFAULTS: GuardOptions = { timeoutMs: 20, failureThreshold: 5, cooldownMs: 1000 };
+
+/** Why a guarded read gave no answer. */
+export type GuardFailure = "timeout" | "error" | "circuit-open";
+
+/** Hooks for metrics: called once per read with its outcome and duration. */
+export type ReadObserver = (outcome: "ok" | GuardFailure, seconds: number) => void;
+
+/**
+ * Feature-store reads with a timeout and a circuit breaker (closed → open after N consecutive
+ * failures → one trial after a cooldown), so a slow or dead Redis costs a request at most the
+ * timeout, and costs nothing at all while the circuit is open.
+ */
+export class GuardedFeatureStore {
+  readonly store: FeatureStore;
+  private readonly options: GuardOptions;
+  private readonly now: Clock;
+  private failures = 0;
+  private openUntil = 0;
+  private readonly observe: ReadObserver;
+
+  constructor(
+    store: FeatureStore,
+    options: Partial<GuardOptions> = {},
+    clock: Clock = Date.now,
+    observe?: ReadObserver,
+  ) {
+    this.store = store;
+    this.options = { ...GUARD_DEFAULTS, ...options };
+    this.now = clock;
+    this.observe = observe ?? (() => {});
+  }
+
+  /** Whether reads are currently skipped. */
+  get circuitOpen(): boolean {
+    return this.failures >= this.options.failureThreshold && this.now() < this.openUntil;
+  }
+
+  /** The user's features, or the reason there are none; never rejects. */
+  async getUser(
+    userId: string,
+    modelVersion: string,
+    budgetMs?: number,
+  ): Promise<UserFeatures | GuardFailure> {
+    if (this.circuitOpen) {
+      this.observe("circuit-open", 0);
+      return "circuit-open";
+    }
+    const started = performance.now();
+    const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs, budgetMs ?? Number.POSITIVE_INFINITY));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    const read = this.store.getUser(userId, modelVersion).then(
+      (features) => features,
+      () => "error" as const,
+    );
+    const result = await Promise.race([read, timeout]);
+    clearTimeout(timer);
+    const seconds = (performance.now() - started) / 1000;
+    if (typeof result === "string") {
+      this.failures++;
+      if (this.failures >= this.options.failureThreshold)
+        this.openUntil = this.now() + this.options.cooldownMs;
+      this.observe(result, seconds);
+      return result;
+    }
+    this.failures = 0;
+    this.observe("ok", seconds);
+    return result;
+  }
+}

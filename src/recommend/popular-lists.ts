@@ -1,0 +1,102 @@
+import { candidateFilter, type FilterRules } from "./candidate-filter.js";
+import type { ServingModel } from "./serving-model.js";
+import { TtlLruCache } from "./ttl-lru-cache.js";
+
+/** Items kept per cached context list: room for a user's seen items and excludes. */
+const LIST_LENGTH = 200;
+/** Context centres are snapped to this grid (≈ 550 m) so nearby requests share a cached list. */
+const SNAP_DEGREES = 0.005;
+
+/** A request's context: where and when, both optional. */
+export interface PopularContext {
+  near?: { lat: number; lon: number; radiusKm: number };
+  mealPeriod?: number;
+}
+
+/**
+ * Context popularity: the model's global popularity order restricted to items open at the meal
+ * period and within the radius. Lists are cached per (snapped centre, radius, meal period): the
+ * few busy areas and meal times draw most requests. Per-user rules (seen, excluded) are applied
+ * on top, so one cached list serves every user in the context.
+ */
+export class PopularLists {
+  private readonly cache: TtlLruCache<Int32Array>;
+  private readonly onLookup: (hit: boolean) => void;
+
+  constructor(options: { maxEntries: number; ttlMs: number }, onLookup: (hit: boolean) => void = () => {}) {
+    this.cache = new TtlLruCache(options);
+    this.onLookup = onLookup;
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  /** The top `k` items of the context that pass the per-user rules, with popularity scores. */
+  top(
+    model: ServingModel,
+    context: PopularContext,
+    rules: Omit<FilterRules, "near" | "mealPeriod">,
+    k: number,
+  ) {
+    const near = context.near && {
+      lat: snap(context.near.lat),
+      lon: snap(context.near.lon),
+      radiusKm: context.near.radiusKm,
+    };
+    const key = `${model.version}|${near ? `${near.lat},${near.lon},${near.radiusKm}` : "-"}|${context.mealPeriod ?? "-"}`;
+    let list = this.cache.get(key);
+    this.onLookup(list !== undefined);
+    if (!list) {
+      list = this.contextList(model, { ...context, near }, LIST_LENGTH);
+      this.cache.set(key, list);
+    }
+    let picked = pick(model, list, rules, k);
+    // A long seen list can exhaust the cached prefix; walk the whole order then.
+    if (picked.length < k && list.length === LIST_LENGTH) {
+      picked = pick(
+        model,
+        this.contextList(model, { ...context, near }, model.popularOrder.length),
+        rules,
+        k,
+      );
+    }
+    return picked.map((item) => ({ item, score: model.popularity[item] }));
+  }
+
+  private contextList(model: ServingModel, context: PopularContext, length: number): Int32Array {
+    const accept = candidateFilter(model.catalog, {
+      seen: EMPTY,
+      exclude: EMPTY,
+      near: context.near,
+      mealPeriod: context.mealPeriod,
+    });
+    const out: number[] = [];
+    for (const item of model.popularOrder) {
+      if (out.length >= length) break;
+      if (accept(item)) out.push(item);
+    }
+    return Int32Array.from(out);
+  }
+}
+
+const EMPTY: ReadonlySet<number> = new Set();
+
+function snap(degrees: number): number {
+  return Math.round(degrees / SNAP_DEGREES) * SNAP_DEGREES;
+}
+
+function pick(
+  model: ServingModel,
+  list: Int32Array,
+  rules: Omit<FilterRules, "near" | "mealPeriod">,
+  k: number,
+): number[] {
+  const out: number[] = [];
+  for (const item of list) {
+    if (out.length >= k) break;
+    // Items deleted after the list was cached are dropped here.
+    if (!rules.seen.has(item) && !rules.exclude.has(item) && !model.catalog.isDeleted(item)) out.push(item);
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+import { DEFAULT_EVENT_WEIGHTS, eventWeight } from "../core/event-weights.js";
+import type { RecentEvent } from "../storage/features/feature-store.js";
+import type { ItemCatalog } from "./item-catalog.js";
+import { TtlLruCache } from "./ttl-lru-cache.js";
+
+/** Recent events kept per user in this process. */
+const PER_USER = 50;
+
+/**
+ * The events this replica accepted lately, per user: merged with the feature store's list (an
+ * event posted a moment ago may not have reached the store yet) and the source of the
+ * "cached-events" fallback when the store is down.
+ */
+export class LocalRecentEvents {
+  private readonly cache: TtlLruCache<RecentEvent[]>;
+
+  constructor(options: { maxUsers: number; ttlMs: number }) {
+    this.cache = new TtlLruCache({ maxEntries: options.maxUsers, ttlMs: options.ttlMs });
+  }
+
+  record(userId: string, event: RecentEvent): void {
+    const list = this.cache.get(userId) ?? [];
+    list.unshift(event);
+    if (list.length > PER_USER) list.length = PER_USER;
+    this.cache.set(userId, list);
+  }
+
+  get(userId: string): RecentEvent[] {
+    return this.cache.get(userId) ?? [];
+  }
+}
+
+/** The union of two recent lists without duplicates (same item, type and time), newest first. */
+export function mergeRecent(a: readonly RecentEvent[], b: readonly RecentEvent[]): RecentEvent[] {
+  const seen = new Set<string>();
+  const out: RecentEvent[] = [];
+  for (const event of [...a, ...b]) {
+    const key = `${event.itemId}\u0000${event.type}\u0000${event.timestamp}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(event);
+  }
+  return out.sort((x, y) => y.timestamp - x.timestamp);
+}
+
+/** Recent events as catalogue indices with their confidence weights (unknown items skipped). */
+export function weightedRecent(
+  catalog: ItemCatalog,
+  recent: readonly RecentEvent[],
+): { item: number; weight: number }[] {
+  const out: { item: number; weight: number }[] = [];
+  for (const event of recent) {
+    const item = catalog.ids.indexOf(event.itemId);
+    if (item >= 0) out.push({ item, weight: eventWeight(DEFAULT_EVENT_WEIGHTS, event.type, event.value) });
+  }
+  return out;
+}

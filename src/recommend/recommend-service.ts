@@ -1,0 +1,209 @@
+import { randomUUID } from "node:crypto";
+import type { User } from "../core/types.js";
+import { periodAt } from "../data/city/meal-time.js";
+import type { Preferences, UserFeatures } from "../storage/features/feature-store.js";
+import { candidateFilter, type FilterRules } from "./candidate-filter.js";
+import type { GuardedFeatureStore } from "./guarded-feature-store.js";
+import { mmrRerank } from "./mmr.js";
+import { PopularLists } from "./popular-lists.js";
+import { LocalRecentEvents, mergeRecent, weightedRecent } from "./recent-events.js";
+import { fallbackOf, type RecommendRequest, type RecommendResult, type Source } from "./recommend-types.js";
+import { retrieve } from "./retrieve.js";
+import type { ServingModel } from "./serving-model.js";
+import { type SimilarItem, similarItems } from "./similar-items.js";
+import { TtlLruCache } from "./ttl-lru-cache.js";
+
+/** Tunables of the recommendation path. */
+export interface RecommendOptions {
+  /** The per-request deadline; the feature-store read gets what is left of it. */
+  deadlineMs: number;
+  cache: { maxEntries: number; ttlMs: number };
+}
+
+/** Defaults: the issue's 50 ms deadline; caches sized for the busy head of the catalogue. */
+export const RECOMMEND_DEFAULTS: RecommendOptions = {
+  deadlineMs: 50,
+  cache: { maxEntries: 10_000, ttlMs: 60_000 },
+};
+
+/** Cache lookups reported to metrics: which cache and whether it hit. */
+export type CacheObserver = (cache: "popular" | "user" | "similar", hit: boolean) => void;
+
+/** The declared preferences as the user attributes the content part reads. */
+export function preferencesAsUser(userId: string, prefs: Preferences): User {
+  const attributes: User["attributes"] = {};
+  if (prefs.cuisines && prefs.cuisines.length > 0) attributes.cuisines = prefs.cuisines.join("|");
+  const prices = [prefs.price_min, prefs.price_max].filter((p): p is number => p !== undefined);
+  if (prices.length > 0) attributes.price_preference = prices.reduce((a, b) => a + b, 0) / prices.length;
+  if (prefs.home_lat !== undefined && prefs.home_lon !== undefined) {
+    attributes.home_lat = prefs.home_lat;
+    attributes.home_lon = prefs.home_lon;
+  }
+  return { userId, attributes };
+}
+
+/**
+ * The recommendation path of the blueprint, shared by every route that recommends: user state
+ * (stored vector, fold-in of recent events, declared preferences) → candidates from the one inner
+ * product → filters → optional MMR → reasons; with the fallback chain cached events → context
+ * popularity → global popularity when the feature store fails or knows nothing of the user.
+ */
+export class RecommendService {
+  model: ServingModel;
+  readonly store: GuardedFeatureStore;
+  readonly recent: LocalRecentEvents;
+  readonly popular: PopularLists;
+  private readonly userResults: TtlLruCache<Omit<RecommendResult, "recommendationId" | "cached" | "timings">>;
+  private readonly similarLists: TtlLruCache<SimilarItem[]>;
+  private readonly options: RecommendOptions;
+  private readonly observeCache: CacheObserver;
+
+  constructor(
+    model: ServingModel,
+    store: GuardedFeatureStore,
+    options: Partial<RecommendOptions> = {},
+    observeCache?: CacheObserver,
+  ) {
+    this.model = model;
+    this.store = store;
+    this.options = { ...RECOMMEND_DEFAULTS, ...options };
+    this.observeCache = observeCache ?? (() => {});
+    this.recent = new LocalRecentEvents({ maxUsers: 100_000, ttlMs: 3_600_000 });
+    this.popular = new PopularLists(this.options.cache, (hit) => this.observeCache("popular", hit));
+    this.userResults = new TtlLruCache(this.options.cache);
+    this.similarLists = new TtlLruCache(this.options.cache);
+  }
+
+  /** Serves `model` from now on (a hot swap: requests in flight finish on the old one). */
+  swapModel(model: ServingModel): void {
+    this.model = model;
+    this.catalogChanged();
+  }
+
+  /** Drops cached lists after the catalogue changed (an item added or deleted). */
+  catalogChanged(): void {
+    this.popular.clear();
+    this.userResults.clear();
+    this.similarLists.clear();
+  }
+
+  /** Items similar to `itemId` (cached: the popular head of the catalogue draws most lookups); null when unknown. */
+  similar(itemId: string, k: number): SimilarItem[] | null {
+    const model = this.model;
+    const item = model.catalog.ids.indexOf(itemId);
+    if (item < 0 || model.catalog.isDeleted(item)) return null;
+    const key = `${model.version}|${item}|${k}`;
+    const cached = this.similarLists.get(key);
+    this.observeCache("similar", cached !== undefined);
+    if (cached) return cached;
+    const found = similarItems(model, item, k);
+    this.similarLists.set(key, found);
+    return found;
+  }
+
+  async recommend(request: RecommendRequest): Promise<RecommendResult> {
+    const started = performance.now();
+    const model = this.model;
+    const features = await this.store.getUser(request.userId, model.version, this.options.deadlineMs);
+    const fetched = performance.now();
+    const failed = typeof features === "string";
+    const local = this.recent.get(request.userId);
+    const recent = failed ? local : mergeRecent(local, (features as UserFeatures).recent);
+    const prefs = failed ? null : (features as UserFeatures).preferences;
+    const key = resultKey(request, model.version, recent, failed ? "failed" : JSON.stringify(prefs));
+    const hit = this.userResults.get(key);
+    this.observeCache("user", hit !== undefined);
+    const timings = { features: (fetched - started) / 1000, retrieval: 0, filters: 0 };
+    if (hit) return { ...hit, recommendationId: randomUUID(), cached: true, timings };
+
+    const userIndex = model.users.indexOf(request.userId);
+    const weighted = weightedRecent(model.catalog, recent);
+    const rules: FilterRules = {
+      seen: new Set([...model.trainedItems(userIndex), ...weighted.map((e) => e.item)]),
+      exclude: new Set(request.exclude.map((id) => model.catalog.ids.indexOf(id)).filter((i) => i >= 0)),
+      near: request.near,
+      mealPeriod: request.at === undefined ? undefined : periodAt(request.at),
+    };
+    let source: Source;
+    let q: Float32Array | null = null;
+    const stored = failed ? null : (features as UserFeatures);
+    if (weighted.length > 0 || (failed && userIndex >= 0)) {
+      source = failed ? "cached-events" : "fold-in";
+      q = model.queryFor(userIndex, weighted);
+    } else if (stored?.vector && stored.vector.length === model.dims) {
+      source = "stored-vector";
+      q = stored.vector;
+    } else if (userIndex >= 0) {
+      source = "model";
+      q = model.queryFor(userIndex, []);
+    } else if (stored?.preferences) {
+      source = "preferences";
+      q = model.queryFor(-1, [], preferencesAsUser(request.userId, stored.preferences));
+    } else {
+      source = request.near || request.at !== undefined ? "context-popularity" : "global-popularity";
+    }
+
+    const retrieved = performance.now();
+    let items: { item: number; score: number }[];
+    if (q) items = this.personal(q, request, rules);
+    else items = this.popular.top(model, rules, rules, request.k);
+    const done = performance.now();
+    const result = {
+      userId: request.userId,
+      modelVersion: model.version,
+      source,
+      fallback: fallbackOf(source),
+      items: items.map(({ item, score }) => ({
+        itemId: model.catalog.ids.idAt(item),
+        score,
+        reasons: q ? model.reasonsFor(q, item) : (["popularity"] as const).slice(),
+      })),
+    };
+    this.userResults.set(key, result);
+    timings.retrieval = (done - retrieved) / 1000;
+    timings.filters = (retrieved - fetched) / 1000;
+    return { ...result, recommendationId: randomUUID(), cached: false, timings };
+  }
+
+  private personal(q: Float32Array, request: RecommendRequest, rules: FilterRules) {
+    const model = this.model;
+    const accept = candidateFilter(model.catalog, rules);
+    const pool = request.diversity > 0 ? Math.max(5 * request.k, 50) : request.k;
+    const found = retrieve(model, q, pool, accept);
+    let order = Array.from(found.items.keys());
+    if (request.diversity > 0) {
+      order = mmrRerank(
+        found.items,
+        found.scores,
+        model.itemVectors,
+        model.dims,
+        request.k,
+        request.diversity,
+      );
+    }
+    return order.slice(0, request.k).map((c) => ({ item: found.items[c], score: found.scores[c] }));
+  }
+}
+
+/** The per-user cache key: the request, the model, and the user's event state so new events miss. */
+function resultKey(
+  request: RecommendRequest,
+  version: string,
+  recent: readonly { timestamp: number }[],
+  state: string,
+): string {
+  const near = request.near ? `${request.near.lat},${request.near.lon},${request.near.radiusKm}` : "-";
+  const period = request.at === undefined ? "-" : periodAt(request.at);
+  const stamp = `${recent.length}:${recent[0]?.timestamp ?? 0}`;
+  return [
+    request.userId,
+    request.k,
+    near,
+    period,
+    request.exclude.join(","),
+    request.diversity,
+    version,
+    stamp,
+    state,
+  ].join("|");
+}

@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { loadCityModel } from "../server/testing/serving-fixture.js";
+import { candidateFilter } from "./candidate-filter.js";
+import { retrieve } from "./retrieve.js";
+import { ServingModel } from "./serving-model.js";
+
+test("the serving path finds the same top 10 through HNSW as through the exact scan", async () => {
+  const exact = ServingModel.from(await loadCityModel(), { exactBelow: Number.MAX_SAFE_INTEGER });
+  const ann = ServingModel.from(await loadCityModel(), { exactBelow: 0, background: false });
+  let hits = 0;
+  let total = 0;
+  for (let u = 0; u < 50; u++) {
+    const q = exact.queryFor(u, []);
+    const rules = { seen: new Set(exact.trainedItems(u)), exclude: new Set<number>() };
+    const a = retrieve(exact, q, 10, candidateFilter(exact.catalog, rules));
+    const b = retrieve(ann, q, 10, candidateFilter(ann.catalog, rules));
+    const truth = new Set(a.items);
+    for (const item of b.items) if (truth.has(item)) hits++;
+    total += a.items.length;
+  }
+  assert.ok(hits / total >= 0.95, `recall@10 ${hits / total}`);
+  await ann.close();
+});
+
+test("an item added at serve time is found by the index and scored like its row", async () => {
+  const model = ServingModel.from(await loadCityModel(), { exactBelow: 0, background: false });
+  const template = model.catalog.metadata(0);
+  assert.ok(template);
+  const { index, added } = model.upsertItem({ ...template, itemId: "added" });
+  assert.ok(added);
+  assert.equal(index, model.catalog.modelItems);
+  // Querying with the item's own row must find it among the best.
+  const found = model.index.search(model.rowOf(index), 5);
+  assert.ok([...found.indices].includes(index));
+  await model.close();
+});

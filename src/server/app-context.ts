@@ -1,0 +1,24 @@
+import type { RecommendService } from "../recommend/recommend-service.js";
+import type { LoggedEvent } from "../storage/events/event-log.js";
+import type { FeatureStore } from "../storage/features/feature-store.js";
+import type { ServingMetrics } from "../telemetry/metrics.js";
+
+/** Where accepted events go: a bounded queue that never blocks the request path. */
+export interface EventIntake {
+  /** "refused" when the queue is full and cannot spill (the route answers 503). */
+  offer(events: LoggedEvent[]): "queued" | "refused";
+  /** Seconds a refused client should wait before retrying. */
+  retryAfterSeconds(): number;
+}
+
+/** Everything the routes share; the service is absent until a model is loaded. */
+export interface AppContext {
+  service: RecommendService | null;
+  featureStore: FeatureStore;
+  events: EventIntake;
+  metrics: ServingMetrics;
+  /** The model name of the KServe v2 routes. */
+  modelName: string;
+  /** The variant label of responses (canaries come with the experiments issue). */
+  variant: string;
+}

@@ -1,0 +1,68 @@
+import swagger from "@fastify/swagger";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { AppContext } from "./app-context.js";
+import { problemErrorHandler, sendProblem } from "./problem.js";
+import { eventRoutes } from "./routes/events.js";
+import { healthRoutes } from "./routes/health.js";
+import { itemRoutes } from "./routes/items.js";
+import { kserveRoutes } from "./routes/kserve.js";
+import { recommendationRoutes } from "./routes/recommendations.js";
+import { userRoutes } from "./routes/users.js";
+import { urlEncodingProblem } from "./url-encoding.js";
+import { validatorCompiler } from "./validator.js";
+
+/** Options of the HTTP app. */
+export interface AppOptions {
+  /** Largest accepted request body in bytes (default 1 MiB: a full batch of 1,000 events fits). */
+  bodyLimit?: number;
+  logger?: boolean;
+}
+
+/**
+ * The Fastify app (fastify/demo's shape: `app.ts` builds, `server.ts` wires the process). Tests
+ * drive it with `inject`; the server listens with it.
+ */
+export async function buildApp(context: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Ids can be long; a pathological URL is refused rather than parsed.
+    routerOptions: { maxParamLength: 512 },
+    return503OnClosing: true,
+    // Errors raised before routing (a malformed URL) get problem details like every other error.
+    frameworkErrors: (error, _request, reply) => {
+      const detail =
+        error.code === "FST_ERR_BAD_URL" ? "path: not valid UTF-8 percent-encoding" : error.message;
+      sendProblem(reply, 400, detail);
+    },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(problemErrorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 404, `no route for ${request.method} ${request.url.split("?")[0]}`),
+  );
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Palate recommendation API", version: "1" },
+    },
+  });
+  app.addHook("onRequest", async (request, reply) => {
+    const problem = urlEncodingProblem(request.url);
+    if (problem) return sendProblem(reply, 400, problem);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    context.metrics.requestDuration
+      .labels(route, request.method, `${Math.floor(reply.statusCode / 100)}xx`, context.variant)
+      .observe(reply.elapsedTime / 1000);
+  });
+  await app.register(healthRoutes(context));
+  await app.register(recommendationRoutes(context));
+  await app.register(itemRoutes(context));
+  await app.register(userRoutes(context));
+  await app.register(eventRoutes(context));
+  await app.register(kserveRoutes(context));
+  app.get("/docs/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { readConfigFile } from "../core/config-file.js";
+
+/** The serving configuration tree: defaults here, then a config file, then flags. */
+export const ServeConfigSchema = z
+  .object({
+    port: z.number().int().min(0).max(65_535).default(8080),
+    host: z.string().min(1).default("0.0.0.0"),
+    /** Feature store URL: `memory:` or `redis://…`. */
+    featureStore: z.string().min(1).default("memory:"),
+    /** Event log URL: `sqlite:PATH` or `redis://…`. */
+    eventLog: z.string().min(1).default("sqlite:palate-events.db"),
+    /** Append-only file the event queue spills to while the event log is down. */
+    spillPath: z.string().min(1).default("palate-events.spill.ndjson"),
+    /** The per-request deadline. */
+    deadlineMs: z.number().positive().max(10_000).default(50),
+    /** Feature-store read timeout (within the deadline). */
+    featureStoreTimeoutMs: z.number().positive().max(10_000).default(20),
+    cache: z
+      .object({
+        maxEntries: z.number().int().min(1).default(10_000),
+        ttlMs: z.number().int().min(1).default(60_000),
+      })
+      .strict()
+      .default({ maxEntries: 10_000, ttlMs: 60_000 }),
+    /** How often to pick up item changes made through other replicas. */
+    itemSyncMs: z.number().int().min(100).default(5_000),
+    bodyLimitBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
+    /** The model name of the KServe v2 routes. */
+    modelName: z.string().min(1).max(128).default("palate"),
+    logRequests: z.boolean().default(false),
+  })
+  .strict();
+export type ServeConfig = z.infer<typeof ServeConfigSchema>;
+
+/** The configuration from defaults, an optional JSON file and flag overrides (flags win). */
+export function resolveServeConfig(file: string | undefined, overrides: Partial<ServeConfig>): ServeConfig {
+  const fromFile = file ? readConfigFile(file, ServeConfigSchema.partial()) : {};
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return ServeConfigSchema.parse({ ...fromFile, ...defined });
+}
