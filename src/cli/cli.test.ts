@@ -177,6 +177,8 @@ test("every command has --help", async () => {
     ["recommend"],
     ["similar"],
     ["serve"],
+    ["models", "list"],
+    ["controller"],
   ]) {
     const help = await palate(...command, "--help");
     assert.equal(help.code, 0, `palate ${command.join(" ")} --help`);

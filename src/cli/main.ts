@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { InputError, PalateError } from "../core/errors.js";
+import { controllerCommand } from "./commands/controller-command.js";
 import { dataCommand } from "./commands/data-command.js";
 import { demoCommand } from "./commands/demo-command.js";
 import { evaluateCommand } from "./commands/evaluate-command.js";
 import { featuresCommand } from "./commands/features-command.js";
+import { modelsCommand } from "./commands/models-command.js";
 import { recommendCommand } from "./commands/recommend-command.js";
 import { serveCommand } from "./commands/serve-command.js";
 import { similarCommand } from "./commands/similar-command.js";
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   program.addCommand(similarCommand());
   program.addCommand(featuresCommand());
   program.addCommand(serveCommand());
+  program.addCommand(modelsCommand());
+  program.addCommand(controllerCommand());
   return program;
 }
 

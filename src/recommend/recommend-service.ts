@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { User } from "../core/types.js";
+import type { Item, User } from "../core/types.js";
 import { periodAt } from "../data/city/meal-time.js";
+import { variantOf } from "../experiments/assignment.js";
 import type { Preferences, UserFeatures } from "../storage/features/feature-store.js";
+import type { ExperimentState } from "../storage/state/state-store.js";
 import { candidateFilter, type FilterRules } from "./candidate-filter.js";
 import type { GuardedFeatureStore } from "./guarded-feature-store.js";
 import { mmrRerank } from "./mmr.js";
@@ -12,6 +14,16 @@ import { retrieve } from "./retrieve.js";
 import type { ServingModel } from "./serving-model.js";
 import { type SimilarItem, similarItems } from "./similar-items.js";
 import { TtlLruCache } from "./ttl-lru-cache.js";
+
+/** The experiment variants. */
+export type Variant = "champion" | "canary";
+
+/** The models a replica serves: the champion and, during an experiment, the canary. */
+export interface ModelSet {
+  champion: ServingModel;
+  canary: ServingModel | null;
+  experiment: ExperimentState | null;
+}
 
 /** Tunables of the recommendation path. */
 export interface RecommendOptions {
@@ -49,22 +61,24 @@ export function preferencesAsUser(userId: string, prefs: Preferences): User {
  * popularity → global popularity when the feature store fails or knows nothing of the user.
  */
 export class RecommendService {
-  model: ServingModel;
+  private models: ModelSet;
   readonly store: GuardedFeatureStore;
   readonly recent: LocalRecentEvents;
   readonly popular: PopularLists;
-  private readonly userResults: TtlLruCache<Omit<RecommendResult, "recommendationId" | "cached" | "timings">>;
+  private readonly userResults: TtlLruCache<
+    Omit<RecommendResult, "recommendationId" | "cached" | "timings" | "variant">
+  >;
   private readonly similarLists: TtlLruCache<SimilarItem[]>;
   private readonly options: RecommendOptions;
   private readonly observeCache: CacheObserver;
 
   constructor(
-    model: ServingModel,
+    models: ServingModel | ModelSet,
     store: GuardedFeatureStore,
     options: Partial<RecommendOptions> = {},
     observeCache?: CacheObserver,
   ) {
-    this.model = model;
+    this.models = "champion" in models ? models : { champion: models, canary: null, experiment: null };
     this.store = store;
     this.options = { ...RECOMMEND_DEFAULTS, ...options };
     this.observeCache = observeCache ?? (() => {});
@@ -74,10 +88,56 @@ export class RecommendService {
     this.similarLists = new TtlLruCache(this.options.cache);
   }
 
+  /** The champion: what non-experiment paths (similar items, KServe metadata) serve. */
+  get model(): ServingModel {
+    return this.models.champion;
+  }
+
+  /** The champion and, during an experiment, the canary. */
+  get modelSet(): ModelSet {
+    return this.models;
+  }
+
   /** Serves `model` from now on (a hot swap: requests in flight finish on the old one). */
   swapModel(model: ServingModel): void {
-    this.model = model;
+    this.swapModels({ champion: model, canary: null, experiment: null });
+  }
+
+  /** Serves a champion and canary from now on (a hot swap, as swapModel). */
+  swapModels(models: ModelSet): void {
+    this.models = models;
     this.catalogChanged();
+  }
+
+  /** The variant a user is assigned to, and the model that serves it (sticky per experiment). */
+  route(userId: string): { variant: Variant; model: ServingModel } {
+    const { champion, canary, experiment } = this.models;
+    if (
+      canary &&
+      experiment &&
+      !experiment.paused &&
+      variantOf(userId, experiment.id, experiment.percent) === "canary"
+    ) {
+      return { variant: "canary", model: canary };
+    }
+    return { variant: "champion", model: champion };
+  }
+
+  /** Adds or updates an item in every served model (champion and canary), then drops caches. */
+  upsertItem(item: Item): { index: number; added: boolean } {
+    const { champion, canary } = this.models;
+    canary?.upsertItem(item);
+    const result = champion.upsertItem(item);
+    this.catalogChanged();
+    return result;
+  }
+
+  /** Deletes an item from every served model; false when no model knows it. */
+  deleteItem(itemId: string): boolean {
+    const { champion, canary } = this.models;
+    const known = [champion, canary].map((m) => m?.catalog.delete(itemId) ?? false);
+    this.catalogChanged();
+    return known.some(Boolean);
   }
 
   /** Drops cached lists after the catalogue changed (an item added or deleted). */
@@ -103,7 +163,7 @@ export class RecommendService {
 
   async recommend(request: RecommendRequest): Promise<RecommendResult> {
     const started = performance.now();
-    const model = this.model;
+    const { variant, model } = this.route(request.userId);
     const features = await this.store.getUser(request.userId, model.version, this.options.deadlineMs);
     const fetched = performance.now();
     const failed = typeof features === "string";
@@ -114,7 +174,7 @@ export class RecommendService {
     const hit = this.userResults.get(key);
     this.observeCache("user", hit !== undefined);
     const timings = { features: (fetched - started) / 1000, retrieval: 0, filters: 0 };
-    if (hit) return { ...hit, recommendationId: randomUUID(), cached: true, timings };
+    if (hit) return { ...hit, variant, recommendationId: randomUUID(), cached: true, timings };
 
     const userIndex = model.users.indexOf(request.userId);
     const weighted = weightedRecent(model.catalog, recent);
@@ -145,7 +205,7 @@ export class RecommendService {
 
     const retrieved = performance.now();
     let items: { item: number; score: number }[];
-    if (q) items = this.personal(q, request, rules);
+    if (q) items = this.personal(model, q, request, rules);
     else items = this.popular.top(model, rules, rules, request.k);
     const done = performance.now();
     const result = {
@@ -162,11 +222,10 @@ export class RecommendService {
     this.userResults.set(key, result);
     timings.retrieval = (done - retrieved) / 1000;
     timings.filters = (retrieved - fetched) / 1000;
-    return { ...result, recommendationId: randomUUID(), cached: false, timings };
+    return { ...result, variant, recommendationId: randomUUID(), cached: false, timings };
   }
 
-  private personal(q: Float32Array, request: RecommendRequest, rules: FilterRules) {
-    const model = this.model;
+  private personal(model: ServingModel, q: Float32Array, request: RecommendRequest, rules: FilterRules) {
     const accept = candidateFilter(model.catalog, rules);
     const pool = request.diversity > 0 ? Math.max(5 * request.k, 50) : request.k;
     const found = retrieve(model, q, pool, accept);

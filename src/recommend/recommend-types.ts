@@ -36,6 +36,8 @@ export interface RecommendedItem {
 export interface RecommendResult {
   recommendationId: string;
   userId: string;
+  /** The experiment variant that served the list. */
+  variant: "champion" | "canary";
   modelVersion: string;
   items: RecommendedItem[];
   source: Source;

@@ -13,6 +13,8 @@ export const RecommendationsQuery = z
     /** Comma-separated item ids to leave out. */
     exclude: z.string().max(20_000).optional(),
     diversity: z.number().min(0).max(1).default(0),
+    /** The client's session, so session length can be measured per variant. */
+    session_id: z.string().min(1).max(128).optional(),
   })
   .strict();
 export type RecommendationsQuery = z.infer<typeof RecommendationsQuery>;

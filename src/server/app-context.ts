@@ -1,3 +1,4 @@
+import type { Clock } from "../core/clock.js";
 import type { RecommendService } from "../recommend/recommend-service.js";
 import type { LoggedEvent } from "../storage/events/event-log.js";
 import type { FeatureStore } from "../storage/features/feature-store.js";
@@ -19,6 +20,6 @@ export interface AppContext {
   metrics: ServingMetrics;
   /** The model name of the KServe v2 routes. */
   modelName: string;
-  /** The variant label of responses (canaries come with the experiments issue). */
-  variant: string;
+  /** Event time: the system clock, or the simulation's shared accelerated clock. */
+  clock: Clock;
 }

@@ -2,6 +2,7 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { AppContext } from "./app-context.js";
 import { problemErrorHandler, sendProblem } from "./problem.js";
+import { type AdminDeps, adminRoutes } from "./routes/admin.js";
 import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
 import { itemRoutes } from "./routes/items.js";
@@ -16,6 +17,8 @@ export interface AppOptions {
   /** Largest accepted request body in bytes (default 1 MiB: a full batch of 1,000 events fits). */
   bodyLimit?: number;
   logger?: boolean;
+  /** The admin API's token and registry; without them the admin routes are not registered. */
+  admin?: AdminDeps;
 }
 
 /**
@@ -54,7 +57,12 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     context.metrics.requestDuration
-      .labels(route, request.method, `${Math.floor(reply.statusCode / 100)}xx`, context.variant)
+      .labels(
+        route,
+        request.method,
+        `${Math.floor(reply.statusCode / 100)}xx`,
+        String(reply.getHeader("x-palate-variant") ?? "none"),
+      )
       .observe(reply.elapsedTime / 1000);
   });
   await app.register(healthRoutes(context));
@@ -63,6 +71,7 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
   await app.register(userRoutes(context));
   await app.register(eventRoutes(context));
   await app.register(kserveRoutes(context));
+  if (options.admin) await app.register(adminRoutes(context, options.admin));
   app.get("/docs/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -34,6 +34,12 @@ export const ServeConfigSchema = z
     /** The model name of the KServe v2 routes. */
     modelName: z.string().min(1).max(128).default("palate"),
     logRequests: z.boolean().default(false),
+    /** `system`, or a simulation's shared accelerated clock `sim:START,ANCHOR_MS,SPEED`. */
+    clock: z.string().min(1).default("system"),
+    /** Admin bearer token; prefer the PALATE_ADMIN_TOKEN environment variable over a file. */
+    adminToken: z.string().min(16).optional(),
+    /** Experiment decision rules (see DecisionRulesSchema), for the admin API's live view. */
+    rules: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 export type ServeConfig = z.infer<typeof ServeConfigSchema>;

@@ -1,49 +1,70 @@
 import type { FastifyInstance } from "fastify";
+import { parseClock } from "../core/clock.js";
 import { PalateError } from "../core/errors.js";
+import { catalogFacts } from "../experiments/catalog-facts.js";
+import { DecisionRulesSchema } from "../experiments/decision.js";
+import { ModelRegistry } from "../experiments/registry.js";
 import { loadModel } from "../models/model-kinds.js";
 import { GuardedFeatureStore } from "../recommend/guarded-feature-store.js";
-import { RecommendService } from "../recommend/recommend-service.js";
+import { type ModelSet, RecommendService } from "../recommend/recommend-service.js";
 import { ServingModel } from "../recommend/serving-model.js";
 import { EventQueue } from "../storage/events/event-queue.js";
 import { openEventSink } from "../storage/events/open-event-sink.js";
-import type { FeatureStore } from "../storage/features/feature-store.js";
 import { openFeatureStore } from "../storage/features/open-feature-store.js";
+import { openStateStore } from "../storage/state/open-state-store.js";
+import type { StateStore } from "../storage/state/state-store.js";
 import { ServingMetrics } from "../telemetry/metrics.js";
 import { buildApp } from "./app.js";
 import type { AppContext } from "./app-context.js";
+import { ItemSync } from "./item-sync.js";
+import { RegistryWatcher } from "./registry-watcher.js";
 import type { ServeConfig } from "./serve-config.js";
+
+/** What to serve: one model version, or a registry's champion and canary. */
+export type ServingTarget = { model: string } | { registry: string; state?: string };
 
 /** A running server and how to stop it. */
 export interface RunningServer {
   app: FastifyInstance;
   context: AppContext;
   queue: EventQueue;
+  /** The registry's state store when serving a registry. */
+  state: StateStore | null;
+  /** Re-reads the registry now instead of at the next poll (registry mode). */
+  syncRegistry(): Promise<void>;
   /**
-   * Loads another model version and swaps it in; a version that fails to load is reported and
-   * the current one keeps serving (requests in flight finish on the model they started with).
+   * Loads another model version and swaps it in as the only model; a version that fails to load
+   * is reported and the current set keeps serving (requests in flight finish on their model).
    */
   reload(modelDir: string): Promise<{ ok: true; version: string } | { ok: false; error: string }>;
-  url: string;
   /** Stops accepting requests, drains the event queue into the log, closes the stores. */
   close(): Promise<void>;
 }
 
 /**
  * Wires a serving process (fastify/demo's `server.ts`): stores by URL, the event queue, the
- * model, the app; then listens. Item changes made through other replicas are polled from the
- * feature store.
+ * models, the app; then listens.
  */
-export async function startServer(modelDir: string, config: ServeConfig): Promise<RunningServer> {
-  const serving = await createServing(modelDir, config);
+export async function startServer(
+  target: string | ServingTarget,
+  config: ServeConfig,
+): Promise<RunningServer & { url: string }> {
+  const serving = await createServing(target, config);
   const address = await serving.app.listen({ port: config.port, host: config.host });
   return { ...serving, url: address };
 }
 
-/** A serving app wired to its stores and model, not yet listening (tests drive it with inject). */
+/** The default state store of a registry directory. */
+export function registryStateUrl(registryDir: string): string {
+  return `sqlite:${registryDir}/state.db`;
+}
+
+/** A serving app wired to its stores and models, not yet listening (tests drive it with inject). */
 export async function createServing(
-  modelDir: string,
+  target: string | ServingTarget,
   config: ServeConfig,
-): Promise<Omit<RunningServer, "url">> {
+): Promise<RunningServer> {
+  const source: ServingTarget = typeof target === "string" ? { model: target } : target;
   const metrics = new ServingMetrics();
   // A replica starting while Redis is down still serves (fallbacks, spilled events) and
   // connects in the background, rather than crash-looping until Redis is back.
@@ -60,57 +81,100 @@ export async function createServing(
     events: queue,
     metrics,
     modelName: config.modelName,
-    variant: "champion",
+    clock: parseClock(config.clock, "config 'clock'"),
   };
-  const app = await buildApp(context, { bodyLimit: config.bodyLimitBytes, logger: config.logRequests });
+  // Registry mode opens the state store first, so the admin API can be registered with it.
+  const state: StateStore | null =
+    "registry" in source ? await openStateStore(source.state ?? registryStateUrl(source.registry)) : null;
+  const registry =
+    state && "registry" in source
+      ? new ModelRegistry(state, { dir: source.registry, clock: context.clock })
+      : null;
+  const adminToken = config.adminToken ?? process.env.PALATE_ADMIN_TOKEN;
+  const app = await buildApp(context, {
+    bodyLimit: config.bodyLimitBytes,
+    logger: config.logRequests,
+    admin:
+      registry && adminToken
+        ? {
+            token: adminToken,
+            registry,
+            rules: DecisionRulesSchema.parse(config.rules ?? {}),
+            catalog: () => {
+              const catalog = context.service?.model.catalog;
+              return catalogFacts(
+                catalog ? Array.from({ length: catalog.size }, (_, i) => catalog.metadata(i)) : [],
+              );
+            },
+          }
+        : undefined,
+  });
   const guard = new GuardedFeatureStore(
     featureStore,
     { timeoutMs: config.featureStoreTimeoutMs },
     Date.now,
-    (outcome, seconds) => metrics.featureStoreDuration.labels(outcome).observe(seconds),
+    (o, s) => metrics.featureStoreDuration.labels(o).observe(s),
   );
-  // Item changes already applied, as JSON by id, so a poll re-applies nothing it has seen.
-  const applied = new Map<string, string>();
+  const items = new ItemSync(context, featureStore);
+  const loadVersion = async (dir: string) => ServingModel.from(await loadModel(dir));
+  let watcher: RegistryWatcher | null = null;
+  const install = (set: ModelSet) => {
+    const service = context.service;
+    const previous = service?.modelSet;
+    if (service) service.swapModels(set);
+    else
+      context.service = new RecommendService(
+        set,
+        guard,
+        { deadlineMs: config.deadlineMs, cache: config.cache },
+        (c, hit) => metrics.cacheLookups.labels(c, hit ? "hit" : "miss").inc(),
+      );
+    metrics.modelInfo.reset();
+    metrics.modelInfo.labels(set.champion.version, "champion").set(1);
+    if (set.canary) metrics.modelInfo.labels(set.canary.version, "canary").set(1);
+    // Models swapped in have none of the API's item changes yet: apply them all again.
+    items.reset();
+    void items.sync();
+    return previous;
+  };
   try {
-    const model = ServingModel.from(await loadModel(modelDir));
-    context.service = new RecommendService(
-      model,
-      guard,
-      { deadlineMs: config.deadlineMs, cache: config.cache },
-      (cache, hit) => metrics.cacheLookups.labels(cache, hit ? "hit" : "miss").inc(),
-    );
-    metrics.modelInfo.labels(model.version, context.variant).set(1);
+    if ("model" in source) {
+      install({ champion: await loadVersion(source.model), canary: null, experiment: null });
+    } else {
+      watcher = new RegistryWatcher(state as StateStore, (record) => loadVersion(record.dir));
+      install(await watcher.initial());
+      watcher.onSwap = (set) => install(set);
+      watcher.onError = () => metrics.modelLoadFailures.inc();
+      watcher.start();
+    }
   } catch (error) {
-    await Promise.allSettled([app.close(), queue.close().then(() => sink.close()), featureStore.close()]);
+    await Promise.allSettled([
+      app.close(),
+      queue.close().then(() => sink.close()),
+      featureStore.close(),
+      state?.close(),
+    ]);
+    const where = "model" in source ? source.model : source.registry;
     throw error instanceof PalateError
       ? error
-      : new PalateError(`${modelDir}: cannot serve: ${(error as Error).message}`, { cause: error });
+      : new PalateError(`${where}: cannot serve: ${(error as Error).message}`, { cause: error });
   }
-  const sync = () =>
-    syncItems(context, featureStore, applied).catch(() =>
-      metrics.featureStoreErrors.labels("item_changes", "error").inc(),
-    );
   // Without Redis at start the catalogue is the model's until the next successful poll.
-  await sync();
-  const timer = setInterval(sync, config.itemSyncMs);
-  timer.unref();
+  await items.sync();
+  items.start(config.itemSyncMs);
   return {
     app,
     context,
     queue,
+    state,
+    async syncRegistry() {
+      await watcher?.poll();
+    },
     async reload(dir: string) {
-      const service = context.service;
       try {
-        const model = ServingModel.from(await loadModel(dir));
-        if (!service) throw new PalateError("no service to swap into");
-        const previous = service.model;
-        service.swapModel(model);
-        void previous.close();
-        metrics.modelInfo.remove(previous.version, context.variant);
-        metrics.modelInfo.labels(model.version, context.variant).set(1);
-        // The new catalogue has none of the API's item changes yet: apply them all again.
-        applied.clear();
-        await sync();
+        const model = await loadVersion(dir);
+        const previous = install({ champion: model, canary: null, experiment: null });
+        if (previous && previous.champion !== model) void previous.champion.close();
         return { ok: true as const, version: model.version };
       } catch (error) {
         metrics.modelLoadFailures.inc();
@@ -118,39 +182,12 @@ export async function createServing(
       }
     },
     async close() {
-      clearInterval(timer);
+      items.stop();
       await app.close();
-      await context.service?.model.close();
+      await watcher?.close();
+      if (!watcher) await context.service?.model.close();
       await queue.close();
-      await Promise.allSettled([sink.close(), featureStore.close()]);
+      await Promise.allSettled([sink.close(), featureStore.close(), state?.close()]);
     },
   };
 }
-
-/** Applies item upserts and deletes made through any replica (they live in the feature store). */
-export async function syncItems(
-  context: AppContext,
-  store: FeatureStore,
-  applied: Map<string, string>,
-): Promise<void> {
-  const service = context.service;
-  if (!service) return;
-  const changes = await store.itemChanges();
-  let changed = false;
-  for (const item of changes.upserts) {
-    const json = JSON.stringify(item);
-    if (applied.get(item.itemId) === json) continue;
-    service.model.upsertItem(item);
-    applied.set(item.itemId, json);
-    changed = true;
-  }
-  for (const id of changes.deletes) {
-    if (applied.get(id) === DELETED) continue;
-    service.model.catalog.delete(id);
-    applied.set(id, DELETED);
-    changed = true;
-  }
-  if (changed) service.catalogChanged();
-}
-
-const DELETED = "\u0000deleted";

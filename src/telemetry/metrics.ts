@@ -60,6 +60,13 @@ export class ServingMetrics {
     registers: [this.registry],
   });
 
+  readonly impressions = new Counter({
+    name: "palate_impressions_total",
+    help: "Recommendation lists logged as impressions, by variant and queue outcome (queued, refused)",
+    labelNames: ["variant", "outcome"] as const,
+    registers: [this.registry],
+  });
+
   readonly modelInfo = new Gauge({
     name: "palate_model_info",
     help: "The model version being served (value 1)",

@@ -1,10 +1,14 @@
 import { Command } from "commander";
+import { InputError } from "../../core/errors.js";
 import { resolveServeConfig } from "../../server/serve-config.js";
 import { type RunningServer, startServer } from "../../server/server.js";
 import { intOption } from "../option-parsers.js";
 
 interface ServeFlags {
-  model: string;
+  model?: string;
+  registry?: string;
+  state?: string;
+  clock?: string;
   port?: number;
   host?: string;
   redis?: string;
@@ -33,7 +37,11 @@ export function closeOnSignals(server: RunningServer): void {
 }
 
 /** Prints curl lines a newcomer can paste. */
-export function printExampleRequests(server: RunningServer, userId: string, itemId: string): void {
+export function printExampleRequests(
+  server: RunningServer & { url: string },
+  userId: string,
+  itemId: string,
+): void {
   const base = server.url.replace("0.0.0.0", "localhost").replace("[::]", "localhost");
   console.log(`Serving ${server.context.service?.model.version} at ${base}`);
   console.log("Try:");
@@ -48,8 +56,17 @@ export function printExampleRequests(server: RunningServer, userId: string, item
 /** `palate serve`: the recommendation API over one model version. */
 export function serveCommand(): Command {
   return new Command("serve")
-    .description("serve a hybrid model version over HTTP (recommendations, events, KServe v2, metrics)")
-    .requiredOption("--model <dir>", "model version directory (palate train --out)")
+    .description("serve a hybrid model version, or a registry's champion and canary, over HTTP")
+    .option("--model <dir>", "one model version directory (palate train --out)")
+    .option("--registry <dir>", "a model registry: serve its champion and canary, following promotions")
+    .option(
+      "--state <url>",
+      "the registry's state store (default sqlite:REGISTRY/state.db; redis://… to share)",
+    )
+    .option(
+      "--clock <spec>",
+      "system, or a simulation's shared clock sim:START,ANCHOR_MS,SPEED (env PALATE_CLOCK)",
+    )
     .option("--port <n>", "port to listen on (default 8080)", intOption(0, 65_535))
     .option("--host <addr>", "address to bind (default 0.0.0.0)")
     .option("--redis <url>", "Redis for the feature store and the event log (redis://host:port)")
@@ -57,27 +74,36 @@ export function serveCommand(): Command {
     .option("--event-log <url>", "event log URL (sqlite:PATH or redis://…), overrides --redis")
     .option("--config <file>", "JSON configuration (see README: serving configuration)")
     .action(async (flags: ServeFlags) => {
+      if (Boolean(flags.model) === Boolean(flags.registry)) {
+        throw new InputError({ source: "palate serve" }, "give exactly one of --model DIR or --registry DIR");
+      }
       const config = resolveServeConfig(flags.config, {
+        clock: flags.clock ?? process.env.PALATE_CLOCK,
         port: flags.port,
         host: flags.host,
         featureStore: flags.featureStore ?? flags.redis,
         eventLog: flags.eventLog ?? flags.redis,
       });
-      const server = await startServer(flags.model, config);
+      const target = flags.model
+        ? { model: flags.model }
+        : { registry: flags.registry as string, state: flags.state };
+      const server = await startServer(target, config);
       closeOnSignals(server);
       // SIGHUP reloads --model (e.g. a symlink switched to a new version); a bad version is
-      // reported and the current one keeps serving.
-      process.on("SIGHUP", () => {
-        server
-          .reload(flags.model)
-          .then((result) =>
-            console.log(
-              result.ok
-                ? `reloaded: serving ${result.version}`
-                : `reload failed, still serving: ${result.error}`,
-            ),
-          );
-      });
+      // reported and the current one keeps serving. A registry is followed by polling instead.
+      const modelDir = flags.model;
+      if (modelDir)
+        process.on("SIGHUP", () => {
+          server
+            .reload(modelDir)
+            .then((result) =>
+              console.log(
+                result.ok
+                  ? `reloaded: serving ${result.version}`
+                  : `reload failed, still serving: ${result.error}`,
+              ),
+            );
+        });
       const model = server.context.service?.model;
       printExampleRequests(server, model?.users.idAt(0) ?? "u1", model?.catalog.ids.idAt(0) ?? "i1");
     });

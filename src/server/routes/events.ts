@@ -42,9 +42,10 @@ export function eventRoutes(context: AppContext): FastifyPluginAsync {
       async (request, reply) => {
         const inputs = Array.isArray(request.body) ? request.body : [request.body];
         const receivedAt = Date.now();
+        const now = context.clock() / 1000;
         const events: LoggedEvent[] = [];
         for (const [i, input] of inputs.entries()) {
-          const timestamp = timestampOf(input, receivedAt / 1000);
+          const timestamp = timestampOf(input, now);
           if (typeof timestamp === "string") {
             const where = Array.isArray(request.body) ? `[${i}].timestamp` : "timestamp";
             return sendProblem(reply, 400, `body field '${where}': ${timestamp}`);

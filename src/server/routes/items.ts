@@ -56,8 +56,7 @@ export function itemRoutes(context: AppContext): FastifyPluginAsync {
             "retry-after": "1",
           });
         }
-        const { added } = service.model.upsertItem(item);
-        service.catalogChanged();
+        const { added } = service.upsertItem(item);
         return reply.code(added ? 201 : 200).send({ item_id: item.itemId, created: added });
       },
     );
@@ -84,8 +83,7 @@ export function itemRoutes(context: AppContext): FastifyPluginAsync {
             "retry-after": "1",
           });
         }
-        service.model.catalog.delete(id);
-        service.catalogChanged();
+        service.deleteItem(id);
         return reply.code(204).send();
       },
     );

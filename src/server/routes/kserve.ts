@@ -2,6 +2,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply } from "fastify";
 import { z } from "zod";
 import { ExternalIdSchema } from "../../core/types.js";
 import type { AppContext } from "../app-context.js";
+import { logImpression } from "../impressions.js";
 import { describeError } from "../problem.js";
 import { bodySchema } from "../validator.js";
 
@@ -113,6 +114,7 @@ export function kserveRoutes(context: AppContext): FastifyPluginAsync {
         const scores: number[] = [];
         for (const id of ids as string[]) {
           const result = await service.recommend({ userId: id, k, exclude: [], diversity: 0 });
+          logImpression(context, result);
           for (let slot = 0; slot < k; slot++) {
             itemIds.push(result.items[slot]?.itemId ?? "");
             scores.push(result.items[slot]?.score ?? 0);

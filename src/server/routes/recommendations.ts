@@ -4,6 +4,7 @@ import { ExternalIdSchema } from "../../core/types.js";
 import type { RecommendRequest } from "../../recommend/recommend-types.js";
 import { RecommendationsQuery, RecommendationsResponse } from "../api-schemas.js";
 import type { AppContext } from "../app-context.js";
+import { logImpression } from "../impressions.js";
 import { jsonSchema } from "../json-schema.js";
 import { sendProblem } from "../problem.js";
 
@@ -54,11 +55,13 @@ export function recommendationRoutes(context: AppContext): FastifyPluginAsync {
         if (!service) return sendProblem(reply, 503, "no model loaded yet", { "retry-after": "5" });
         const result = await service.recommend(toRecommendRequest(request.query));
         context.metrics.recommendations.labels(result.source, result.fallback ?? "none").inc();
+        logImpression(context, result, request.query.session_id);
+        reply.header("x-palate-variant", result.variant);
         return {
           recommendation_id: result.recommendationId,
           user_id: result.userId,
           model_version: result.modelVersion,
-          variant: context.variant,
+          variant: result.variant,
           items: result.items.map((i) => ({ item_id: i.itemId, score: i.score, reasons: i.reasons })),
           ...(result.fallback ? { fallback: result.fallback } : {}),
         };

@@ -30,6 +30,12 @@ export interface LoggedEvent {
   sessionId?: string;
   /** Unix milliseconds when the server accepted it. */
   receivedAt: number;
+  /** The experiment variant that served the recommendation (impressions carry it). */
+  variant?: string;
+  /** The model version that served the recommendation (impressions carry it). */
+  modelVersion?: string;
+  /** The items shown, in order (impressions: one event per recommendation list). */
+  items?: string[];
 }
 
 /** A page of events read from a sink, with the cursor to continue from. */

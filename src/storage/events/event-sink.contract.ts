@@ -111,6 +111,21 @@ export function runEventSinkContract(
         assert.ok(!("value" in back[5]));
       }));
 
+    it("round-trips impressions: variant, model version and the items shown, in order", () =>
+      withSink(async (sink) => {
+        const [base] = makeEvents(1);
+        const impression: LoggedEvent = {
+          ...base,
+          type: "impression",
+          variant: "canary",
+          modelVersion: "v-2",
+          items: ["b", "a", "c:\u00e9"],
+          recommendationId: "rec-9",
+        };
+        await sink.append([impression]);
+        assert.deepEqual(await readAllEvents(sink), [impression]);
+      }));
+
     it("round-trips ids exactly, unicode and quotes included", () =>
       withSink(async (sink) => {
         const ids = [

@@ -11,7 +11,7 @@ export interface EventProblem {
 }
 
 const REQUIRED_STRINGS = ["eventId", "type", "userId", "itemId"] as const;
-const OPTIONAL_STRINGS = ["recommendationId", "sessionId"] as const;
+const OPTIONAL_STRINGS = ["recommendationId", "sessionId", "variant", "modelVersion"] as const;
 
 /**
  * The first problem that keeps `value` from being a storable `LoggedEvent`, or null. Hand-written
@@ -40,6 +40,13 @@ export function loggedEventProblem(value: unknown): EventProblem | null {
     if (v !== undefined && (typeof v !== "string" || v.length === 0)) {
       return { field, message: "must be a non-empty string when present" };
     }
+  }
+  const items = event.items;
+  if (
+    items !== undefined &&
+    (!Array.isArray(items) || items.some((i) => typeof i !== "string" || i.length === 0))
+  ) {
+    return { field: "items", message: "must be an array of non-empty strings when present" };
   }
   return null;
 }
@@ -74,6 +81,9 @@ export function normalizeLoggedEvent(e: LoggedEvent): LoggedEvent {
   if (e.value !== undefined) out.value = e.value;
   if (e.recommendationId !== undefined) out.recommendationId = e.recommendationId;
   if (e.sessionId !== undefined) out.sessionId = e.sessionId;
+  if (e.variant !== undefined) out.variant = e.variant;
+  if (e.modelVersion !== undefined) out.modelVersion = e.modelVersion;
+  if (e.items !== undefined) out.items = [...e.items];
   return out;
 }
 

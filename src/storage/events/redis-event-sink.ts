@@ -229,6 +229,9 @@ function toFields(e: LoggedEvent): string[] {
   if (e.value !== undefined) fields.push("value", String(e.value));
   if (e.recommendationId !== undefined) fields.push("recommendation_id", e.recommendationId);
   if (e.sessionId !== undefined) fields.push("session_id", e.sessionId);
+  if (e.variant !== undefined) fields.push("variant", e.variant);
+  if (e.modelVersion !== undefined) fields.push("model_version", e.modelVersion);
+  if (e.items !== undefined) fields.push("items", JSON.stringify(e.items));
   return fields;
 }
 
@@ -249,6 +252,12 @@ function fromFields(fields: string[]): LoggedEvent {
   if (recommendationId !== undefined) event.recommendationId = recommendationId;
   const sessionId = f.get("session_id");
   if (sessionId !== undefined) event.sessionId = sessionId;
+  const variant = f.get("variant");
+  if (variant !== undefined) event.variant = variant;
+  const modelVersion = f.get("model_version");
+  if (modelVersion !== undefined) event.modelVersion = modelVersion;
+  const items = f.get("items");
+  if (items !== undefined) event.items = JSON.parse(items) as string[];
   return event;
 }
 

@@ -66,3 +66,36 @@ describe("SqliteEventSink", () => {
     );
   });
 });
+
+it("an event log written before impressions existed gains their columns on open", async () => {
+  const file = join(await mkdtemp(join(tmpdir(), "palate-old-log-")), "events.db");
+  const old = new Database(file);
+  old.exec(`CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL, user_id TEXT NOT NULL, item_id TEXT NOT NULL, timestamp REAL NOT NULL, value REAL,
+    recommendation_id TEXT, session_id TEXT, received_at REAL NOT NULL) STRICT`);
+  old.exec(
+    `INSERT INTO events (event_id, type, user_id, item_id, timestamp, received_at) VALUES ('e1', 'click', 'u', 'i', 1, 2)`,
+  );
+  old.close();
+  const sink = new SqliteEventSink(file);
+  await sink.append([
+    {
+      eventId: "e2",
+      type: "impression",
+      userId: "u",
+      itemId: "-",
+      timestamp: 3,
+      receivedAt: 4,
+      items: ["i"],
+    },
+  ]);
+  const page = await sink.read("", 10);
+  assert.deepEqual(
+    page.events.map((e) => [e.eventId, e.items]),
+    [
+      ["e1", undefined],
+      ["e2", ["i"]],
+    ],
+  );
+  await sink.close();
+});

@@ -22,7 +22,12 @@ const COLUMNS = [
   "recommendation_id",
   "session_id",
   "received_at",
+  "variant",
+  "model_version",
+  "items",
 ];
+/** Columns added after the first release; an older table gets them on open. */
+const ADDED_COLUMNS = ["variant", "model_version", "items"];
 
 // AUTOINCREMENT so a sequence number is never reused: the cursor is a seq, and a reader that has
 // seen seq N must never miss a later row that reuses a number below N. The UNIQUE event_id is what
@@ -38,7 +43,10 @@ const CREATE_TABLE = `
     value REAL,
     recommendation_id TEXT,
     session_id TEXT,
-    received_at REAL NOT NULL
+    received_at REAL NOT NULL,
+    variant TEXT,
+    model_version TEXT,
+    items TEXT
   ) STRICT
 `;
 
@@ -53,6 +61,10 @@ type Row = [
   recommendationId: string | null,
   sessionId: string | null,
   receivedAt: number,
+  variant: string | null,
+  modelVersion: string | null,
+  /** JSON array of item ids. */
+  items: string | null,
 ];
 type InsertParams = [
   eventId: string,
@@ -64,6 +76,9 @@ type InsertParams = [
   recommendationId: string | null,
   sessionId: string | null,
   receivedAt: number,
+  variant: string | null,
+  modelVersion: string | null,
+  items: string | null,
 ];
 
 const CURSOR = /^(0|[1-9][0-9]{0,15})$/;
@@ -101,7 +116,7 @@ export class SqliteEventSink implements EventSink {
       // DO NOTHING applies to the uniqueness conflict only; INSERT OR IGNORE would also skip rows
       // that break NOT NULL, hiding a bug as a silently missing event.
       const insert = this.db.prepare<InsertParams>(
-        `INSERT INTO events (${COLUMNS.slice(1).join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO events (${COLUMNS.slice(1).join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (event_id) DO NOTHING`,
       );
       this.page = this.db
@@ -122,6 +137,9 @@ export class SqliteEventSink implements EventSink {
             e.recommendationId ?? null,
             e.sessionId ?? null,
             e.receivedAt,
+            e.variant ?? null,
+            e.modelVersion ?? null,
+            e.items === undefined ? null : JSON.stringify(e.items),
           );
         }
       });
@@ -174,7 +192,12 @@ export class SqliteEventSink implements EventSink {
   }
 
   private checkColumns(): void {
-    const found = (this.db.pragma("table_info(events)") as { name: string }[]).map((c) => c.name);
+    let found = (this.db.pragma("table_info(events)") as { name: string }[]).map((c) => c.name);
+    const original = COLUMNS.slice(0, COLUMNS.length - ADDED_COLUMNS.length);
+    if (found.join(",") === original.join(",")) {
+      for (const column of ADDED_COLUMNS) this.db.exec(`ALTER TABLE events ADD COLUMN ${column} TEXT`);
+      found = COLUMNS;
+    }
     if (found.join(",") !== COLUMNS.join(",")) {
       throw new PalateError(
         `'${this.filename}' has an 'events' table with columns (${found.join(", ")}), ` +
@@ -189,11 +212,28 @@ export class SqliteEventSink implements EventSink {
 }
 
 function toEvent(row: Row): LoggedEvent {
-  const [, eventId, type, userId, itemId, timestamp, value, recommendationId, sessionId, receivedAt] = row;
+  const [
+    ,
+    eventId,
+    type,
+    userId,
+    itemId,
+    timestamp,
+    value,
+    recommendationId,
+    sessionId,
+    receivedAt,
+    variant,
+    modelVersion,
+    items,
+  ] = row;
   // Absent optional fields stay absent (not `undefined` properties), so a round trip is deep-equal.
   const event: LoggedEvent = { eventId, type, userId, itemId, timestamp, receivedAt };
   if (value !== null) event.value = value;
   if (recommendationId !== null) event.recommendationId = recommendationId;
   if (sessionId !== null) event.sessionId = sessionId;
+  if (variant !== null) event.variant = variant;
+  if (modelVersion !== null) event.modelVersion = modelVersion;
+  if (items !== null) event.items = JSON.parse(items) as string[];
   return event;
 }

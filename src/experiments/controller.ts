@@ -1,0 +1,137 @@
+import type { Clock } from "../core/clock.js";
+import type { EventSink, LoggedEvent } from "../storage/events/event-log.js";
+import type { StateStore } from "../storage/state/state-store.js";
+import { type DecisionRules, decide } from "./decision.js";
+import { OnlineMetrics, type OnlineMetricsState } from "./online-metrics.js";
+import type { ModelRegistry } from "./registry.js";
+
+/** The name of the controller's lease and checkpoint in the state store. */
+export const CONTROLLER_LEASE = "controller";
+
+/** What the controller knows of items, for the guardrails. */
+export interface CatalogFacts {
+  marginOf(itemId: string): number | undefined;
+  categoryOf(itemId: string): string | undefined;
+  size: number;
+}
+
+/** The controller's checkpoint: where it is in the event log and the experiment's aggregates. */
+interface ControllerState {
+  experimentId: string | null;
+  metrics: OnlineMetricsState | null;
+}
+
+/** Options of the controller loop. */
+export interface ControllerOptions {
+  store: StateStore;
+  registry: ModelRegistry;
+  sink: EventSink;
+  clock: Clock;
+  /** This process's identity for the lease. */
+  owner: string;
+  rules: DecisionRules;
+  catalog: CatalogFacts;
+  /** How long the lease lasts without renewal (a dead controller is replaced after this). */
+  leaseMs?: number;
+  /** Events read per page. */
+  pageSize?: number;
+  /** Called with every non-impression event read (the ingest into the interaction store). */
+  ingest?: (events: readonly LoggedEvent[]) => Promise<void>;
+  /** Called after each tick with what it did (for logs and /metrics). */
+  onTick?: (report: TickReport) => void;
+}
+
+/** What one tick did. */
+export interface TickReport {
+  leader: boolean;
+  eventsRead: number;
+  decision?: { action: "rollback" | "promote" | "continue"; reason: string; version: string };
+}
+
+/**
+ * The control loop (blueprint: the control plane): one leader per deployment, elected by a lease
+ * in the state store (a second controller idles). Each tick reads the event log from its
+ * checkpoint, updates the experiment's online metrics, stores cursor and metrics together (so a
+ * restart never double counts), and applies the pure decision — promote or roll back — through
+ * the registry, whose revision-checked commits make a decision happen at most once.
+ */
+export class Controller {
+  private readonly o: Required<Omit<ControllerOptions, "ingest" | "onTick">> &
+    Pick<ControllerOptions, "ingest" | "onTick">;
+
+  constructor(options: ControllerOptions) {
+    this.o = { leaseMs: 10_000, pageSize: 5_000, ...options };
+  }
+
+  /** One pass of the loop. */
+  async tick(): Promise<TickReport> {
+    const { store, owner } = this.o;
+    if (!(await store.acquireLease(CONTROLLER_LEASE, owner, this.o.leaseMs)))
+      return this.report({ leader: false, eventsRead: 0 });
+    const experiment = await store.getExperiment();
+    const checkpoint = await store.getCheckpoint(CONTROLLER_LEASE);
+    const saved = (checkpoint?.state ?? null) as ControllerState | null;
+    const running = experiment?.canary ? experiment : null;
+    // A new experiment starts its aggregates from zero; events before it are not its evidence.
+    const metrics =
+      running && saved?.experimentId === running.id && saved.metrics
+        ? OnlineMetrics.fromState(saved.metrics, this.o.catalog)
+        : running
+          ? new OnlineMetrics(this.metricsScope(running), this.o.catalog)
+          : null;
+    let cursor = checkpoint?.cursor ?? "";
+    let eventsRead = 0;
+    for (;;) {
+      const page = await this.o.sink.read(cursor, this.o.pageSize);
+      if (page.events.length === 0) break;
+      for (const event of page.events) metrics?.add(event);
+      await this.o.ingest?.(page.events.filter((e) => e.type !== "impression"));
+      cursor = page.cursor;
+      eventsRead += page.events.length;
+      if (page.events.length < this.o.pageSize) break;
+    }
+    const state: ControllerState = { experimentId: running?.id ?? null, metrics: metrics?.toState() ?? null };
+    if (!(await store.putCheckpoint(CONTROLLER_LEASE, owner, { cursor, state }))) {
+      return this.report({ leader: false, eventsRead });
+    }
+    if (!running || !metrics || running.paused) return this.report({ leader: true, eventsRead });
+    const canary = running.canary as string;
+    const decision = decide(metrics.snapshot(), this.o.rules, this.o.clock(), running.startedAt);
+    const actor = { actor: "controller", reason: decision.reason, stats: decision.stats };
+    if (decision.action === "rollback") await this.o.registry.rollback(canary, actor);
+    if (decision.action === "promote") await this.o.registry.promote(canary, actor);
+    return this.report({ leader: true, eventsRead, decision: { ...decision, version: canary } });
+  }
+
+  /** Runs ticks every `intervalMs` until the signal aborts; a failing tick is reported, not fatal. */
+  async run(
+    signal: AbortSignal,
+    intervalMs: number,
+    onError: (error: Error) => void = () => {},
+  ): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.tick();
+      } catch (error) {
+        onError(error as Error);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, intervalMs);
+        signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    await this.o.store.releaseLease(CONTROLLER_LEASE, this.o.owner).catch(() => {});
+  }
+
+  private metricsScope(experiment: { champion: string; canary: string | null }) {
+    return { champion: experiment.champion, canary: experiment.canary as string };
+  }
+
+  private report(report: TickReport): TickReport {
+    this.o.onTick?.(report);
+    return report;
+  }
+}
