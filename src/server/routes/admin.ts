@@ -86,9 +86,9 @@ export function adminRoutes(context: AppContext, deps: AdminDeps): FastifyPlugin
       },
     );
     for (const action of ["promote", "rollback"] as const) {
-      app.post<{ Params: { version: string }; Body: z.infer<typeof ReasonBody> | undefined }>(
+      app.post<{ Params: { version: string }; Body: z.infer<typeof ReasonBody> | null | undefined }>(
         `/v1/admin/models/:version/${action}`,
-        { schema: { params: VersionParams, body: bodySchema(ReasonBody.optional()) } },
+        { schema: { params: VersionParams, body: bodySchema(ReasonBody.nullish()) } },
         async (request, reply) => {
           try {
             await deps.registry[action](request.params.version, {

@@ -1,5 +1,6 @@
 import type { Clock } from "../../core/clock.js";
 import { backendFor, type StoreUrl, sqliteTarget } from "../open-store-url.js";
+import { RedisStateStore } from "./redis-state-store.js";
 import { SqliteStateStore } from "./sqlite-state-store.js";
 import type { StateStore } from "./state-store.js";
 
@@ -18,9 +19,11 @@ const BACKENDS: Readonly<Record<string, Backend>> = {
       return new SqliteStateStore(target.memory ? ":memory:" : target.path, options);
     },
   },
+  redis: { forms: ["redis://HOST:PORT[/DB]"], open: (_url, raw) => RedisStateStore.open(raw) },
+  rediss: { forms: ["rediss://HOST:PORT[/DB]"], open: (_url, raw) => RedisStateStore.open(raw) },
 };
 
-/** Opens the state store a URL names: `sqlite:PATH` or `sqlite::memory:`. */
+/** Opens the state store a URL names: `sqlite:PATH`, `sqlite::memory:` or `redis://…` (shared by replicas). */
 export async function openStateStore(url: string, options: { now?: Clock } = {}): Promise<StateStore> {
   const { parsed, backend } = backendFor(url, KIND, BACKENDS);
   return backend.open(parsed, url, options);

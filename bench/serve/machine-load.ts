@@ -1,0 +1,39 @@
+/**
+ * How busy the whole machine is (Linux /proc/stat): the machines are shared, so every phase
+ * reports the cores in use beside the cores our own processes used.
+ */
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+
+/** Cumulative CPU time of the machine, in clock ticks. */
+export interface CpuTicks {
+  busy: number;
+  total: number;
+}
+
+/** The machine's CPU counters now (zeros where /proc/stat is unavailable). */
+export function cpuTicks(): CpuTicks {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0];
+    const fields = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    // idle and iowait are the two fields of a core doing nothing.
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}
+
+/** Cores busy on average between two readings (all processes, ours included). */
+export function busyCores(from: CpuTicks, to: CpuTicks): number {
+  const total = to.total - from.total;
+  return total > 0 ? ((to.busy - from.busy) / total) * cpus().length : Number.NaN;
+}
+
+/** Cores busy over the next `ms` milliseconds (a quiet reading before the benchmark starts). */
+export async function sampleBusyCores(ms: number): Promise<number> {
+  const from = cpuTicks();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return busyCores(from, cpuTicks());
+}

@@ -1,0 +1,91 @@
+/**
+ * The feature store of the benchmark: a fresh redis-server, filled with every user's vector the
+ * way `palate features push` does it, with the push timed and Redis memory read before and after.
+ */
+import { Redis } from "ioredis";
+import type { LoadedModel } from "../../src/models/model-kinds.js";
+import { openFeatureStore } from "../../src/storage/features/open-feature-store.js";
+import { pushUserVectors } from "../../src/storage/features/push-user-vectors.js";
+import { TestRedis } from "../../src/storage/testing/redis-server.js";
+
+/** What the push cost. */
+export interface PushReport {
+  users: number;
+  dims: number;
+  seconds: number;
+  /** `used_memory` of INFO memory before and after the push. */
+  memoryBefore: number;
+  memoryAfter: number;
+  keys: number;
+}
+
+/** Runs `use` with a short-lived client of the Redis at `url`. */
+async function withClient<T>(url: string, use: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    return await use(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Bytes of Redis memory in use (INFO memory's `used_memory`). */
+export function redisUsedMemory(url: string): Promise<number> {
+  return withClient(url, async (client) => {
+    const match = /^used_memory:(\d+)/m.exec(await client.info("memory"));
+    if (!match) throw new Error("INFO memory has no used_memory line");
+    return Number(match[1]);
+  });
+}
+
+/** Turns Redis's latency monitor on: internal events of at least `ms` are kept for `takeRedisLatency`. */
+export function monitorRedisLatency(url: string, ms: number): Promise<void> {
+  return withClient(url, async (client) => {
+    await client.config("SET", "latency-monitor-threshold", String(ms));
+  });
+}
+
+/**
+ * The slowest event of each kind Redis saw since the last call (milliseconds by event name, e.g.
+ * `command`), then a reset: a slow feature fetch is either Redis's time or the network and the
+ * client's.
+ */
+export function takeRedisLatency(url: string): Promise<Record<string, number>> {
+  return withClient(url, async (client) => {
+    const latest = (await client.call("LATENCY", "LATEST")) as [string, number, number, number][];
+    await client.call("LATENCY", "RESET");
+    return Object.fromEntries(latest.map(([event, , , max]) => [event, max]));
+  });
+}
+
+/** Starts a redis-server on a free port (no persistence: the vectors are derivable). */
+export function startRedis(): Promise<TestRedis> {
+  return TestRedis.start();
+}
+
+/** Pushes the query vector of every user of `loaded` into the Redis at `url`. */
+export async function pushVectors(
+  loaded: LoadedModel,
+  url: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<PushReport> {
+  const memoryBefore = await redisUsedMemory(url);
+  // The CLI's settings for a batch job: a big pipeline may take longer than a request's read budget.
+  const store = await openFeatureStore(url, { redis: { commandTimeoutMs: 30_000, connectTimeoutMs: 5_000 } });
+  const started = performance.now();
+  try {
+    const summary = await pushUserVectors(loaded, store, { batchSize: 1000, onProgress });
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      users: summary.users,
+      dims: summary.dims,
+      seconds,
+      memoryBefore,
+      memoryAfter: await redisUsedMemory(url),
+      keys: await withClient(url, (client) => client.dbsize()),
+    };
+  } finally {
+    await store.close();
+  }
+}
