@@ -179,6 +179,7 @@ test("every command has --help", async () => {
     ["serve"],
     ["models", "list"],
     ["controller"],
+    ["simulate"],
   ]) {
     const help = await palate(...command, "--help");
     assert.equal(help.code, 0, `palate ${command.join(" ")} --help`);

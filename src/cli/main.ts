@@ -10,6 +10,7 @@ import { modelsCommand } from "./commands/models-command.js";
 import { recommendCommand } from "./commands/recommend-command.js";
 import { serveCommand } from "./commands/serve-command.js";
 import { similarCommand } from "./commands/similar-command.js";
+import { simulateCommand } from "./commands/simulate-command.js";
 import { trainCommand } from "./commands/train-command.js";
 
 /** The `palate` program with every command registered. */
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   program.addCommand(serveCommand());
   program.addCommand(modelsCommand());
   program.addCommand(controllerCommand());
+  program.addCommand(simulateCommand());
   return program;
 }
 

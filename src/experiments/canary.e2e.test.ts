@@ -8,13 +8,13 @@ import { Random } from "../math/random.js";
 import { ServeConfigSchema } from "../server/serve-config.js";
 import { createServing } from "../server/server.js";
 import { trainedCityModel } from "../server/testing/serving-fixture.js";
+import { injectApi, visit } from "../simulation/city-visit.js";
 import { openStateStore } from "../storage/state/open-state-store.js";
 import { catalogFacts } from "./catalog-facts.js";
 import { Controller } from "./controller.js";
 import { DecisionRulesSchema } from "./decision.js";
 import { ModelRegistry } from "./registry.js";
 import { marginModel, popularityOnlyModel } from "./testing/canary-fixture.js";
-import { visit } from "./testing/city-traffic.js";
 
 const cleanup: (() => Promise<void>)[] = [];
 after(async () => {
@@ -43,7 +43,7 @@ test("a canary that ranks by margin is rolled back automatically; the champion k
   await serving.syncRegistry();
   const rng = new Random(12);
   for (let n = 0; n < 40; n++) {
-    const v = await visit(serving.app, world, rng, time.now / 1000);
+    const v = await visit(injectApi(serving.app), world, rng, time.now / 1000);
     assert.equal(v.variant, "champion");
     assert.equal(v.modelVersion, champion.version);
   }
@@ -91,7 +91,7 @@ async function experiment(championDir: string, canaryDir: string, rules: Record<
   /** Runs visits (a simulated minute each), ticking the controller every 250, until a decision or the end. */
   const run = async (visits: number, rng: Random) => {
     for (let n = 1; n <= visits; n++) {
-      await visit(serving.app, world, rng, time.now / 1000);
+      await visit(injectApi(serving.app), world, rng, time.now / 1000);
       time.now += 60_000;
       if (n % 250 === 0) {
         await serving.queue.drain(5000);

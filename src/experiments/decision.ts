@@ -19,6 +19,8 @@ export const DecisionRulesSchema = z
       .default(7 * 24 * 3600 * 1000),
     /** … and for this many impressions in each variant. */
     minImpressions: z.number().int().min(1).default(2000),
+    /** The key-metric tests start once each variant has this many impressions. */
+    minImpressionsForTests: z.number().int().min(1).default(300),
     /** Guardrails are judged only with this many impressions in each variant. */
     minImpressionsForGuardrails: z.number().int().min(1).default(500),
     /** Roll back when the canary's mean intra-list diversity is lower by more than this share. */
@@ -44,7 +46,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 /**
  * The canary decision, a pure function of the metrics so far. Roll back as soon as the canary is
  * worse than the champion on CTR or booking rate beyond the relative tolerance with always-valid
- * confidence (mSPRT, p ≤ α under continuous monitoring), or breaks a guardrail (diversity drop,
+ * confidence (mSPRT, p ≤ α/2 per metric under continuous monitoring, so ≤ α for either), or breaks a guardrail (diversity drop,
  * margin skew without a CTR gain). Promote once the minimum duration and sample have passed
  * with nothing degraded. Otherwise continue. Catalogue coverage is reported but not judged: the
  * canary's smaller share of traffic shows fewer distinct items whatever its quality.
@@ -57,6 +59,11 @@ export function decide(
 ): Decision {
   const { champion: a, canary: b } = snapshot;
   const stats: Record<string, unknown> = { champion: a, canary: b, elapsedMs: nowMs - startedAtMs };
+  // The normal approximation behind the test needs some successes in both arms; before that the
+  // sample is too small to judge anything.
+  const testable = Math.min(a.impressions, b.impressions) >= rules.minImpressionsForTests;
+  // Two key metrics share α (Bonferroni), so the chance of any false rollback stays ≤ α.
+  const alphaEach = rules.alpha / 2;
   for (const [name, success] of [
     ["CTR", (m: VariantMetrics) => m.clickedImpressions],
     ["booking rate", (m: VariantMetrics) => m.bookedImpressions],
@@ -69,11 +76,11 @@ export function decide(
       rules.tau2,
     );
     stats[`${name} p`] = test.p;
-    if (test.p <= rules.alpha) {
+    if (testable && test.p <= alphaEach) {
       const rateB = b.impressions === 0 ? 0 : success(b) / b.impressions;
       return {
         action: "rollback",
-        reason: `canary ${name} ${pct(rateB)} vs champion ${pct(rateA)} over ${b.impressions} and ${a.impressions} impressions: worse beyond the ${pct(rules.relativeTolerance)} tolerance (always-valid p = ${test.p.toPrecision(3)} ≤ α = ${rules.alpha})`,
+        reason: `canary ${name} ${pct(rateB)} vs champion ${pct(rateA)} over ${b.impressions} and ${a.impressions} impressions: worse beyond the ${pct(rules.relativeTolerance)} tolerance (always-valid p = ${test.p.toPrecision(3)} ≤ α/2 = ${alphaEach})`,
         stats,
       };
     }
