@@ -95,14 +95,7 @@ export class ModelRegistry {
           throw new PalateError("the registry has a champion already: start a canary and promote it instead");
         return {
           stages: [{ version, to: "champion" }],
-          experiment: {
-            id: newExperimentId(),
-            champion: version,
-            canary: null,
-            percent: 0,
-            startedAt: this.now(),
-            paused: false,
-          },
+          experiment: this.championOnly(version),
         };
       });
     }
@@ -145,14 +138,7 @@ export class ModelRegistry {
           { version, to: "champion" },
         ],
         extra: old ? [{ version: old.version, from: "champion" as Stage, to: "retired" as Stage }] : [],
-        experiment: {
-          id: newExperimentId(),
-          champion: version,
-          canary: null,
-          percent: 0,
-          startedAt: this.now(),
-          paused: false,
-        },
+        experiment: this.championOnly(version),
       };
     });
   }
@@ -194,6 +180,18 @@ export class ModelRegistry {
       revision,
       experiment,
       versions: versions.map((v) => ({ ...v, history: history.filter((t) => t.version === v.version) })),
+    };
+  }
+
+  /** The experiment state with a champion and no canary. */
+  private championOnly(champion: string): ExperimentState {
+    return {
+      id: newExperimentId(),
+      champion,
+      canary: null,
+      percent: 0,
+      startedAt: this.now(),
+      paused: false,
     };
   }
 
