@@ -7,11 +7,15 @@
 //  - server RSS, model load and ANN build time, the vector push and the Redis memory it takes.
 // The city (1M users × 100k restaurants, 7 days) and a hybrid trained with reduced settings are
 // cached under --dir (default .palate/bench-serve). Flags (see bench/serve/options.ts):
-//   --users 1000000 --items 100000 --model DIR --rate 1000 --duration 20 --repeats 3 …
+//   --users 1000000 --items 100000 --model DIR --rate 1000 --duration 20 --prewarm 10
+//   --connections 50 --saturate 10 --repeats 3 …
 // Develop on small shapes, e.g. --users 20000 --items 8000 --duration 5 --repeats 1.
+// After the rounds, one more saturation run with the server's CPU profiler on says where the
+// saturated core goes (it is not part of the throughput figures).
 import { loadModel } from "../src/models/model-kinds.js";
 import { printBench } from "./report.js";
 import { ChildRpc } from "./serve/child-rpc.js";
+import { cpuRows, profileRows } from "./serve/diagnosis-report.js";
 import { sampleBusyCores } from "./serve/machine-load.js";
 import { parseServeBenchOptions } from "./serve/options.js";
 import { prepareModel } from "./serve/prepare-model.js";
@@ -21,9 +25,7 @@ import { serializeCost } from "./serve/serialize-cost.js";
 import {
   barRows,
   costRows,
-  cpuRows,
   machineState,
-  profileRows,
   resourceRows,
   roundRows,
   type ServeBenchResult,
@@ -60,7 +62,7 @@ try {
   await monitorRedisLatency(redis.url, 1);
   const saturateCount = 200_000;
   const draw = (seed: number, count: number) => userMix(loaded!.users, loaded!.train, count, seed);
-  const warmUpMix = draw(1, Math.round(options.rate * 5));
+  const warmUpMix = draw(1, Math.round(options.rate * options.prewarm));
   const openLoopMixes = Array.from({ length: options.repeats }, (_, r) =>
     draw(100 + r, Math.ceil(options.rate * options.duration)),
   );
@@ -98,7 +100,7 @@ try {
     bareUrl: "",
     redisUrl: redis.url,
   };
-  log("warming up (5 s of open-loop load, discarded) …");
+  log(`warming up (${options.prewarm} s of open-loop load, discarded) …`);
   await warmUp(processes, options, paths.warmUp);
 
   // A typical answer: a list of 10 for a user with a stored vector (the bare route's body).

@@ -17,6 +17,11 @@ export interface ServeBenchOptions {
   /** Seconds of open-loop load per repeat, the first `warmup` of them discarded. */
   duration: number;
   warmup: number;
+  /**
+   * Seconds of open-loop load after start-up, before the first round (discarded): JIT, Redis
+   * connections and the per-user result cache (10,000 entries) reach their steady state.
+   */
+  prewarm: number;
   /** Keep-alive sockets of the open-loop generator. */
   pool: number;
   /** autocannon connections and measured seconds per saturation run. */
@@ -65,6 +70,7 @@ export function parseServeBenchOptions(argv: readonly string[]): ServeBenchOptio
     rate: count("rate", 1000),
     duration: count("duration", 20),
     warmup: count("warmup", 1, 0),
+    prewarm: count("prewarm", 10),
     pool: Math.round(count("pool", 64)),
     connections: Math.round(count("connections", 50)),
     saturate: count("saturate", 10),

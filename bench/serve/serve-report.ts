@@ -1,14 +1,14 @@
 /** The tables of `npm run bench:serve`: the issue's bars, the cost of a request, resources, rounds. */
 import { cpus, loadavg } from "node:os";
-import { type BenchRow, median } from "../report.js";
-import type { CpuProfileSummary } from "./cpu-profile.js";
+import type { BenchRow } from "../report.js";
+import { gcRow, slowNearMajorGc } from "./diagnosis-report.js";
 import type { ServeBenchOptions } from "./options.js";
 import type { PreparedModel } from "./prepare-model.js";
 import type { PushReport } from "./push-vectors.js";
+import { fmt, med } from "./round-stats.js";
 import type { RoundResult } from "./rounds.js";
 import type { SerializeCost } from "./serialize-cost.js";
 import type { ServerStarted } from "./server-process.js";
-import type { PauseStats } from "./serving-probe.js";
 
 /** Everything one benchmark run measured. */
 export interface ServeBenchResult {
@@ -31,7 +31,6 @@ export function machineState(busyCoresBefore: number): ServeBenchResult["machine
 }
 
 const MB = 1024 * 1024;
-const med = (rounds: RoundResult[], pick: (r: RoundResult) => number) => median(rounds.map(pick));
 const verdict = (ok: boolean) => (ok ? "pass" : "FAIL");
 
 /** The issue's bars: measured value (median of rounds), the bar, pass or fail. */
@@ -77,7 +76,12 @@ export function barRows(result: ServeBenchResult): BenchRow[] {
         0,
       )}`,
     },
-  ].map((row) => ({ bar: "-", result: "-", ...row }));
+  ].map((row) => ({
+    measure: row.measure,
+    value: row.value,
+    bar: row.bar ?? "-",
+    result: row.result ?? "-",
+  }));
 }
 
 /** Where one request's time goes: the service's stage timings (uncached requests) and serialisation. */
@@ -120,59 +124,6 @@ export function costRows(result: ServeBenchResult): BenchRow[] {
       "saturated p50": med(rounds, (r) => r.palate.latencyP50),
       "saturated p99": med(rounds, (r) => r.palate.latencyP99),
     },
-  ];
-}
-
-/**
- * Where a saturated server's CPU goes, per request answered: the synchronous stages (their
- * summed time over the phase; cached answers run none) against the process's CPU time. The
- * feature fetch is mostly waiting on Redis, so it is not CPU; what is left is HTTP, routing,
- * validation, the Redis client, the result cache, metrics and serialisation.
- */
-export function cpuRows(result: ServeBenchResult): BenchRow[] {
-  const perRequest = (r: RoundResult, stage: "filters" | "retrieval") =>
-    (r.palateProbe.stages[stage].mean * r.palateProbe.stages[stage].count * 1000) / r.palateProbe.requests;
-  const total = (r: RoundResult) =>
-    (r.palateProbe.cpuCores * 1e6 * r.palateProbe.seconds) / r.palateProbe.requests;
-  const rows: [string, (r: RoundResult) => number][] = [
-    ["server CPU per request", total],
-    ["  retrieval (ANN search, filters, reasons)", (r) => perRequest(r, "retrieval")],
-    ["  filters (seen set, user query)", (r) => perRequest(r, "filters")],
-    ["  serialisation (route schema, timed apart)", () => result.serialize.schema.mean * 1000],
-    [
-      "  the rest: HTTP, validation, Redis client, caches, metrics",
-      (r) =>
-        total(r) -
-        perRequest(r, "retrieval") -
-        perRequest(r, "filters") -
-        result.serialize.schema.mean * 1000,
-    ],
-  ];
-  const bare = (r: RoundResult) => (r.bareServerCores * 1e6) / r.bare.requestsPerSecond;
-  return [
-    ...rows.map(([part, pick]) => ({
-      part,
-      "µs / request": med(result.rounds, pick),
-      share: `${((100 * med(result.rounds, pick)) / med(result.rounds, total)).toFixed(0)}%`,
-    })),
-    {
-      part: "for reference: the bare route's server CPU per request",
-      "µs / request": med(result.rounds, bare),
-    },
-  ];
-}
-
-/** The CPU profile's areas, then its hottest functions, as shares of the busy samples. */
-export function profileRows(profile: CpuProfileSummary): BenchRow[] {
-  const pct = (share: number) => `${(100 * share).toFixed(1)}%`;
-  return [
-    ...profile.areas.map(({ area, share }) => ({
-      "area or function": area,
-      "share of busy CPU": pct(share),
-    })),
-    ...profile.functions
-      .slice(0, 8)
-      .map(({ fn, share }) => ({ "area or function": `  fn: ${fn}`, "share of busy CPU": pct(share) })),
   ];
 }
 
@@ -264,38 +215,9 @@ export function roundRows(rounds: RoundResult[]): BenchRow[] {
     "Palate req/s": r.palate.requestsPerSecond,
     "bare req/s": r.bare.requestsPerSecond,
     ratio: r.palate.requestsPerSecond / r.bare.requestsPerSecond,
-    "busy cores (open loop)": r.machineCores.openLoop,
+    "> 10 ms": r.openLoop.slowPerSecond.reduce((a, b) => a + b, 0),
+    "server loop stall max ms": r.openLoopProbe.eventLoopDelay.max,
+    // What the machine did besides the server and the generator: Redis, and anyone else.
+    "other busy cores": r.machineCores.openLoop - r.openLoopProbe.cpuCores - r.openLoop.generatorCpuCores,
   }));
-}
-
-function gcRow(rounds: RoundResult[], pick: (r: RoundResult) => PauseStats): string {
-  return `${med(rounds, (r) => pick(r).count)}, ${fmt(med(rounds, (r) => pick(r).totalMs))}, ${fmt(med(rounds, (r) => pick(r).maxMs))}`;
-}
-
-/**
- * How much of the open-loop tail lines up with major collections in the server: the share of
- * requests over 10 ms scheduled from 100 ms before to 50 ms after a mark-compact ended (marking
- * runs in steps for tens of milliseconds before the final pause, and the queue drains after it),
- * beside the share of the run those windows cover (what chance alone would give).
- */
-export function slowNearMajorGc(rounds: RoundResult[]): string {
-  let slow = 0;
-  let near = 0;
-  let covered = 0;
-  let span = 0;
-  for (const r of rounds) {
-    const ends = r.openLoopProbe.gc.majorEndsAt;
-    for (const t of r.openLoop.slowAt) {
-      slow++;
-      if (ends.some((e) => t >= e - 100 && t <= e + 50)) near++;
-    }
-    covered += ends.length * 150;
-    span += r.openLoopProbe.seconds * 1000;
-  }
-  if (slow === 0) return "no request over 10 ms";
-  return `${((100 * near) / slow).toFixed(0)}% of ${slow} (the windows cover ${((100 * covered) / span).toFixed(1)}% of the run)`;
-}
-
-function fmt(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toPrecision(3);
 }

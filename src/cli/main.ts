@@ -18,7 +18,10 @@ export function buildProgram(): Command {
   const program = new Command("palate")
     .description("Palate: a production recommendation engine (hybrid CF, graph embeddings, content features)")
     .version("0.1.0")
-    .showHelpAfterError("(run with --help for usage)");
+    .showHelpAfterError("(run with --help for usage)")
+    // Program options only before a command: `palate models promote --version V` is the
+    // command's flag, not a request for palate's own version.
+    .enablePositionalOptions();
   program.addCommand(demoCommand());
   program.addCommand(dataCommand());
   program.addCommand(trainCommand());

@@ -1,6 +1,7 @@
 import type { Clock } from "../core/clock.js";
 import type { EventSink, LoggedEvent } from "../storage/events/event-log.js";
 import type { StateStore } from "../storage/state/state-store.js";
+import type { CatalogFacts } from "./catalog-facts.js";
 import { type DecisionRules, decide } from "./decision.js";
 import { OnlineMetrics, type OnlineMetricsState } from "./online-metrics.js";
 import type { ModelRegistry } from "./registry.js";
@@ -8,12 +9,8 @@ import type { ModelRegistry } from "./registry.js";
 /** The name of the controller's lease and checkpoint in the state store. */
 export const CONTROLLER_LEASE = "controller";
 
-/** What the controller knows of items, for the guardrails. */
-export interface CatalogFacts {
-  marginOf(itemId: string): number | undefined;
-  categoryOf(itemId: string): string | undefined;
-  size: number;
-}
+/** What the controller knows of items, for the guardrails (defined beside `catalogFacts`). */
+export type { CatalogFacts } from "./catalog-facts.js";
 
 /** The controller's checkpoint: where it is in the event log and the experiment's aggregates. */
 interface ControllerState {

@@ -1,38 +1,8 @@
-import { z } from "zod";
+import type { DecisionRules } from "./decision-rules.js";
 import type { MetricsSnapshot, VariantMetrics } from "./online-metrics.js";
-import { worseBeyondTolerance } from "./sequential-test.js";
+import { type DegradationLook, degradationTest, degradationZ } from "./sequential-test.js";
 
-/** The rules of canary decisions; every field has a default, so `{}` is a valid config. */
-export const DecisionRulesSchema = z
-  .object({
-    /** Type-I error of each always-valid rollback test (mSPRT). */
-    alpha: z.number().gt(0).lt(1).default(0.05),
-    /** Variance of the mSPRT's normal mixing distribution over the rate difference. */
-    tau2: z.number().positive().default(1e-4),
-    /** A key metric may drop this much (relative to the champion) before it counts as worse. */
-    relativeTolerance: z.number().min(0).max(1).default(0.05),
-    /** Promotion waits this long after the canary started (event-clock milliseconds). */
-    minDurationMs: z
-      .number()
-      .int()
-      .min(0)
-      .default(7 * 24 * 3600 * 1000),
-    /** … and for this many impressions in each variant. */
-    minImpressions: z.number().int().min(1).default(2000),
-    /** The key-metric tests start once each variant has this many impressions. */
-    minImpressionsForTests: z.number().int().min(1).default(300),
-    /** Guardrails are judged only with this many impressions in each variant. */
-    minImpressionsForGuardrails: z.number().int().min(1).default(500),
-    /** Roll back when the canary's mean intra-list diversity is lower by more than this share. */
-    maxDiversityDrop: z.number().min(0).max(1).default(0.25),
-    /**
-     * Roll back when the canary's mean margin of recommended items is higher by more than this
-     * share while its CTR is not higher: the "recommends only high-margin items" failure.
-     */
-    maxMarginIncrease: z.number().min(0).default(0.1),
-  })
-  .strict();
-export type DecisionRules = z.infer<typeof DecisionRulesSchema>;
+export { type DecisionRules, DecisionRulesSchema } from "./decision-rules.js";
 
 /** What to do with the canary now, why (a sentence with the numbers), and the numbers. */
 export interface Decision {
@@ -41,15 +11,57 @@ export interface Decision {
   stats: Record<string, unknown>;
 }
 
+/** The key metrics: Bernoulli per list, compared by the always-valid degradation test. */
+const KEY_METRICS = [
+  { key: "ctr", label: "CTR", successes: (m: VariantMetrics) => m.clickedImpressions },
+  { key: "bookingRate", label: "booking rate", successes: (m: VariantMetrics) => m.bookedImpressions },
+] as const;
+
+/** A key metric's test, as it goes into the stats. */
+type KeyMetricStats = DegradationLook & {
+  /** The fixed-sample z statistic against the tolerance (promotion holds below −promotionZ). */
+  z: number;
+  tolerance: number;
+  relative: boolean;
+  tau2: number;
+};
+
+/** A guardrail's comparison, as it goes into the stats. */
+interface GuardrailCheck {
+  champion: number | null;
+  canary: number | null;
+  /** canary / champion − 1. */
+  change: number | null;
+  limit: number;
+  judged: boolean;
+  breached: boolean;
+}
+
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+const signed = (x: number | null) =>
+  x === null ? "n/a" : `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}%`;
+const count = (n: number) => n.toLocaleString("en-US");
+const change = (canary: number | null, champion: number | null) =>
+  canary === null || champion === null || champion <= 0 ? null : canary / champion - 1;
 
 /**
- * The canary decision, a pure function of the metrics so far. Roll back as soon as the canary is
- * worse than the champion on CTR or booking rate beyond the relative tolerance with always-valid
- * confidence (mSPRT, p ≤ α/2 per metric under continuous monitoring, so ≤ α for either), or breaks a guardrail (diversity drop,
- * margin skew without a CTR gain). Promote once the minimum duration and sample have passed
- * with nothing degraded. Otherwise continue. Catalogue coverage is reported but not judged: the
- * canary's smaller share of traffic shows fewer distinct items whatever its quality.
+ * The canary decision, a pure function of the metrics so far (the controller calls it after every
+ * batch of events):
+ *
+ * - roll back as soon as the canary is worse than the champion on a key metric (CTR, booking rate:
+ *   lists with a click / booking) beyond its tolerance with always-valid confidence — the
+ *   one-sided mixture SPRT of Johari et al. (2017, `sequential-test.ts`) at α / 2 per metric, so
+ *   the chance of ever rolling back a canary that is not worse stays ≤ α (Bonferroni) however
+ *   often this runs — or as soon as a guardrail is breached beyond its tolerance with enough lists
+ *   in each variant: intra-list diversity down, paired catalogue coverage down, or mean margin up
+ *   while neither key metric is higher (thresholds on point estimates; the minimum sample keeps
+ *   sampling noise far below them, which the A/A runs of `bench/experiments.ts` check);
+ * - promote once the minimum duration and the minimum lists per variant are reached with nothing
+ *   degraded: no breach, and no key metric that a fixed-sample z-test finds worse than its
+ *   tolerance (a bad canary the always-valid test has not caught yet keeps running until it is);
+ * - otherwise continue.
+ *
+ * Times are milliseconds on the experiment's clock.
  */
 export function decide(
   snapshot: MetricsSnapshot,
@@ -58,65 +70,134 @@ export function decide(
   startedAtMs: number,
 ): Decision {
   const { champion: a, canary: b } = snapshot;
-  const stats: Record<string, unknown> = { champion: a, canary: b, elapsedMs: nowMs - startedAtMs };
-  // The normal approximation behind the test needs some successes in both arms; before that the
-  // sample is too small to judge anything.
-  const testable = Math.min(a.impressions, b.impressions) >= rules.minImpressionsForTests;
-  // Two key metrics share α (Bonferroni), so the chance of any false rollback stays ≤ α.
-  const alphaEach = rules.alpha / 2;
-  for (const [name, success] of [
-    ["CTR", (m: VariantMetrics) => m.clickedImpressions],
-    ["booking rate", (m: VariantMetrics) => m.bookedImpressions],
-  ] as const) {
-    const rateA = a.impressions === 0 ? 0 : success(a) / a.impressions;
-    const test = worseBeyondTolerance(
-      { successes: success(a), trials: a.impressions },
-      { successes: success(b), trials: b.impressions },
-      rules.relativeTolerance * rateA,
-      rules.tau2,
+  const elapsedMs = nowMs - startedAtMs;
+  const fewest = Math.min(a.impressions, b.impressions);
+  const alphaEach = rules.alpha / KEY_METRICS.length;
+  const testable = fewest >= rules.minImpressionsForTests;
+  const breaches: string[] = [];
+  // Likely worse than the tolerance by a fixed-sample test, though not proven: no promotion.
+  const doubts: string[] = [];
+  const looks: Record<string, KeyMetricStats> = {};
+
+  for (const metric of KEY_METRICS) {
+    const rule = rules[metric.key];
+    const champion = { successes: metric.successes(a), trials: a.impressions };
+    const canary = { successes: metric.successes(b), trials: b.impressions };
+    const tolerance = { value: rule.tolerance, relative: rule.relative };
+    const look = degradationTest(champion, canary, { tolerance, tau2: rule.tau2, alpha: alphaEach });
+    const z = degradationZ(champion, canary, tolerance);
+    looks[metric.key] = { ...look, z, tolerance: rule.tolerance, relative: rule.relative, tau2: rule.tau2 };
+    const allowed = rule.relative
+      ? `${pct(rule.tolerance)} relative`
+      : `${(100 * rule.tolerance).toFixed(2)}-point`;
+    if (z < -rules.promotionZ)
+      doubts.push(
+        `${metric.label} looks ${signed(change(look.canaryRate, look.championRate))} off, worse than the ` +
+          `${allowed} tolerance by z = ${z.toFixed(2)}, though not proven`,
+      );
+    if (!testable || !look.rejected) continue;
+    const proven = look.provenDegradation ?? 0;
+    const bound = rule.relative ? `${pct(proven)} lower` : `${(100 * proven).toFixed(2)} points lower`;
+    breaches.push(
+      `canary ${metric.label} ${pct(look.canaryRate)} vs champion ${pct(look.championRate)} ` +
+        `(${signed(change(look.canaryRate, look.championRate))}) over ${count(b.impressions)} and ` +
+        `${count(a.impressions)} lists is worse beyond the ${allowed} tolerance: at least ${bound} ` +
+        `with always-valid p = ${look.pValue.toPrecision(3)} ≤ α/${KEY_METRICS.length} = ${alphaEach} (mSPRT)`,
     );
-    stats[`${name} p`] = test.p;
-    if (testable && test.p <= alphaEach) {
-      const rateB = b.impressions === 0 ? 0 : success(b) / b.impressions;
-      return {
-        action: "rollback",
-        reason: `canary ${name} ${pct(rateB)} vs champion ${pct(rateA)} over ${b.impressions} and ${a.impressions} impressions: worse beyond the ${pct(rules.relativeTolerance)} tolerance (always-valid p = ${test.p.toPrecision(3)} ≤ α/2 = ${alphaEach})`,
-        stats,
-      };
-    }
   }
-  const guardrails = Math.min(a.impressions, b.impressions) >= rules.minImpressionsForGuardrails;
-  if (guardrails && a.diversity > 0 && b.diversity < a.diversity * (1 - rules.maxDiversityDrop)) {
-    return {
-      action: "rollback",
-      reason: `canary diversity ${b.diversity.toFixed(3)} vs champion ${a.diversity.toFixed(3)}: a drop beyond ${pct(rules.maxDiversityDrop)}`,
-      stats,
-    };
+
+  const guarded = fewest >= rules.minImpressionsForGuardrails;
+  const guardrail = (
+    champion: number | null,
+    canary: number | null,
+    limit: number,
+    breachedBy: (c: number) => boolean,
+  ): GuardrailCheck => {
+    const c = change(canary, champion);
+    const judged = guarded && c !== null;
+    return { champion, canary, change: c, limit, judged, breached: judged && breachedBy(c as number) };
+  };
+  const diversity = guardrail(
+    a.diversity,
+    b.diversity,
+    rules.maxDiversityDrop,
+    (c) => c < -rules.maxDiversityDrop,
+  );
+  if (diversity.breached)
+    breaches.push(
+      `canary intra-list diversity ${diversity.canary?.toFixed(3)} vs champion ${diversity.champion?.toFixed(3)} ` +
+        `(${signed(diversity.change)}) over ${count(b.impressions)} and ${count(a.impressions)} lists: ` +
+        `a drop beyond the ${pct(rules.maxDiversityDrop)} guardrail`,
+    );
+  const coverage = guardrail(
+    a.pairedCoverage,
+    b.pairedCoverage,
+    rules.maxCoverageDrop,
+    (c) => c < -rules.maxCoverageDrop,
+  );
+  if (coverage.breached)
+    breaches.push(
+      `canary catalogue coverage ${pct(coverage.canary ?? 0)} vs champion ${pct(coverage.champion ?? 0)} ` +
+        `on ${count(b.pairedImpressions)} and ${count(a.pairedImpressions)} paired lists ` +
+        `(${signed(coverage.change)}): a drop beyond the ${pct(rules.maxCoverageDrop)} guardrail`,
+    );
+  // Higher margins are fine when users like the lists more; the failure is margin without appeal.
+  const noBetter = b.ctr <= a.ctr && b.bookingRate <= a.bookingRate;
+  const margin = guardrail(
+    a.meanMargin,
+    b.meanMargin,
+    rules.maxMarginIncrease,
+    (c) => c > rules.maxMarginIncrease && noBetter,
+  );
+  if (margin.breached)
+    breaches.push(
+      `canary mean margin of recommended items ${margin.canary?.toFixed(3)} vs champion ` +
+        `${margin.champion?.toFixed(3)} (${signed(margin.change)}) is beyond the +${pct(rules.maxMarginIncrease)} ` +
+        `guardrail while neither CTR (${pct(b.ctr)} vs ${pct(a.ctr)}) nor booking rate ` +
+        `(${pct(b.bookingRate)} vs ${pct(a.bookingRate)}) is higher`,
+    );
+
+  const stats: Record<string, unknown> = {
+    elapsedMs,
+    alpha: rules.alpha,
+    alphaPerMetric: alphaEach,
+    testable,
+    ...looks,
+    guardrails: { judged: guarded, diversity, coverage, margin },
+    champion: a,
+    canary: b,
+  };
+  const summary = KEY_METRICS.map((m) => {
+    const look = looks[m.key];
+    return `${m.label} ${pct(look.canaryRate)} vs ${pct(look.championRate)} (${signed(change(look.canaryRate, look.championRate))}, p = ${look.pValue.toPrecision(2)})`;
+  }).join(", ");
+
+  if (breaches.length > 0) {
+    const [first, ...more] = breaches;
+    const also = more.length > 0 ? `. Also: ${more.join("; ")}` : "";
+    return { action: "rollback", reason: `Roll back: ${first}${also}.`, stats };
   }
-  if (
-    guardrails &&
-    a.meanMargin !== null &&
-    b.meanMargin !== null &&
-    b.meanMargin > a.meanMargin * (1 + rules.maxMarginIncrease) &&
-    b.ctr <= a.ctr
-  ) {
-    return {
-      action: "rollback",
-      reason: `canary recommends higher-margin items (mean margin ${b.meanMargin.toFixed(3)} vs ${a.meanMargin.toFixed(3)}, above +${pct(rules.maxMarginIncrease)}) without a better CTR (${pct(b.ctr)} vs ${pct(a.ctr)})`,
-      stats,
-    };
-  }
-  const elapsed = nowMs - startedAtMs;
-  if (elapsed >= rules.minDurationMs && Math.min(a.impressions, b.impressions) >= rules.minImpressions) {
+  const days = (ms: number) => (ms / 86_400_000).toFixed(1);
+  if (elapsedMs >= rules.minDurationMs && fewest >= rules.minImpressions && doubts.length === 0) {
     return {
       action: "promote",
-      reason: `nothing degraded after ${(elapsed / 3_600_000).toFixed(1)} h and ${b.impressions} canary impressions (CTR ${pct(b.ctr)} vs ${pct(a.ctr)}, booking rate ${pct(b.bookingRate)} vs ${pct(a.bookingRate)})`,
+      reason:
+        `Promote: nothing degraded after ${days(elapsedMs)} days (minimum ${days(rules.minDurationMs)}) ` +
+        `with ${count(b.impressions)} canary and ${count(a.impressions)} champion lists ` +
+        `(minimum ${count(rules.minImpressions)} each): ${summary}.`,
       stats,
     };
   }
+  const waiting: string[] = [...doubts];
+  if (elapsedMs < rules.minDurationMs) waiting.push(`${days(rules.minDurationMs - elapsedMs)} more days`);
+  if (fewest < rules.minImpressions)
+    waiting.push(`${count(rules.minImpressions - fewest)} more lists in the smaller variant`);
+  const early = testable
+    ? "no degradation proven yet"
+    : `too few lists to test yet (${count(fewest)} of ${count(rules.minImpressionsForTests)})`;
   return {
     action: "continue",
-    reason: "no evidence of degradation yet; minimum duration or sample not reached",
+    reason: `Continue: ${early}; promotion waits (${waiting.join("; ")}): ${summary}.`,
     stats,
   };
 }

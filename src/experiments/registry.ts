@@ -1,10 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { cp, mkdir, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type Clock, systemClock } from "../core/clock.js";
-import { PalateError } from "../core/errors.js";
-import { readArtifact } from "../models/artifact/artifact-reader.js";
 import type {
   ExperimentState,
   ModelVersionRecord,
@@ -13,40 +9,56 @@ import type {
   StateStore,
   Transition,
 } from "../storage/state/state-store.js";
+import { candidateRecord, copyVersionIn, verifiedManifest } from "./registry-intake.js";
+import { checkMove, checkVersionName, RegistryError, requireVersion } from "./registry-rules.js";
 
-/** Who asked for a change and why (kept in the history with the numbers behind it). */
+/** Who asked for a change and why, kept in the history with the numbers behind it. */
 export interface ChangeCause {
+  /** "controller", "admin", "cli", "gate", … */
   actor: string;
   reason: string;
   stats?: Record<string, unknown>;
 }
 
-/** The stage changes each operation allows. */
-const ALLOWED: Record<string, { from: Stage[]; to: Stage }> = {
-  canary: { from: ["candidate"], to: "canary" },
-  promote: { from: ["canary"], to: "champion" },
-  rollback: { from: ["canary"], to: "rolled-back" },
-  reject: { from: ["candidate"], to: "rejected" },
-};
+/** Options of `register`. */
+export interface RegisterOptions extends ChangeCause {
+  /** Make it the champion at once; allowed only while the registry has no champion. */
+  champion?: boolean;
+  /** Offline metrics measured outside training (the gate's nDCG@10, coverage); override the manifest's. */
+  metrics?: Record<string, number>;
+}
 
-/** The registry's whole state for listings and the admin API. */
+/** Everything the registry holds, for listings and the admin API. */
 export interface RegistryStatus {
+  /** Every version, oldest registration first, with its own transitions. */
   versions: (ModelVersionRecord & { history: Transition[] })[];
   experiment: ExperimentState | null;
   revision: number;
 }
 
+/** The registry as one commit saw it. */
+interface Snapshot {
+  revision: number;
+  versions: ModelVersionRecord[];
+  experiment: ExperimentState | null;
+}
+
+/** What an operation changes; null when there is nothing to do. */
+type Plan = Omit<RegistryChange, "expectRevision"> | null;
+
 /**
- * The model registry: versions copied into `DIR/versions/VERSION`, with stages and the history of
- * every transition in a state store. Every operation is one revision-checked commit, so two
- * controllers (or an admin and a controller) can never both promote: the second sees a stale
- * revision, re-reads, and finds the canary already gone.
+ * The model registry: versions copied into `DIR/versions/VERSION`, their stages, the live
+ * experiment and the history of every transition in a state store. Every operation reads the
+ * registry, checks the stage rules (`registry-rules.ts`) and writes one commit at the revision it
+ * read, so two controllers (or an admin and a controller) can never both promote: the later
+ * commit finds the revision moved, re-reads once, and then sees the canary already gone.
  */
 export class ModelRegistry {
   readonly dir: string;
   readonly store: StateStore;
   private readonly now: Clock;
 
+  /** `clock` stamps registrations, transitions and experiment starts (blueprint: "Time"). */
   constructor(store: StateStore, options: { dir: string; clock?: Clock }) {
     this.store = store;
     this.dir = resolve(options.dir);
@@ -54,215 +66,226 @@ export class ModelRegistry {
   }
 
   /**
-   * Copies a trained version in (checksums verified first: a corrupt artifact is refused) as a
-   * candidate; `champion: true` makes it the champion directly, allowed only while there is none.
+   * Copies a trained version in as a candidate, after verifying every checksum (a corrupt
+   * artifact is refused and nothing is copied). With `champion: true` it becomes the champion in
+   * the same commit, which is allowed only while the registry has no champion: that is how the
+   * first version gets in; every later one must earn it through a canary.
    */
-  async register(modelDir: string, cause: ChangeCause & { champion?: boolean }): Promise<ModelVersionRecord> {
-    const artifact = await readArtifact(modelDir);
-    const { version, metrics, dataSnapshot } = artifact.manifest;
-    if (await this.store.getVersion(version))
-      throw new PalateError(`version ${version} is already registered`);
-    const target = join(this.dir, "versions", version);
-    if (!existsSync(target)) {
-      await mkdir(join(this.dir, "versions"), { recursive: true });
-      const tmp = `${target}.tmp-${randomBytes(4).toString("hex")}`;
-      await cp(modelDir, tmp, { recursive: true });
-      await rename(tmp, target).catch(async (error) => {
-        await rm(tmp, { recursive: true, force: true });
-        throw error;
-      });
+  async register(modelDir: string, options: RegisterOptions): Promise<ModelVersionRecord> {
+    const source = resolve(modelDir);
+    const manifest = await verifiedManifest(source);
+    const { version } = manifest;
+    checkVersionName(version, source);
+    const existing = await this.store.getVersion(version);
+    if (existing) {
+      throw new RegistryError("conflict", `version ${version} is already registered (${existing.stage})`);
     }
-    const numeric = Object.fromEntries(
-      Object.entries(metrics).filter(([, v]) => typeof v === "number"),
-    ) as Record<string, number>;
-    const record: ModelVersionRecord = {
-      version,
-      dir: target,
-      stage: "candidate",
-      registeredAt: this.now(),
-      metrics: numeric,
-      dataSnapshot: {
-        interactions: dataSnapshot.interactions,
-        maxTimestamp: dataSnapshot.maxTimestamp ?? null,
-        source: dataSnapshot.source,
-      },
-    };
-    await this.store.putVersion(record);
-    await this.commit(version, null, "candidate", cause, async () => ({ stages: [] }));
-    if (cause.champion) {
-      await this.commit(version, "candidate", "champion", cause, async (versions) => {
-        if (versions.some((v) => v.stage === "champion"))
-          throw new PalateError("the registry has a champion already: start a canary and promote it instead");
-        return {
-          stages: [{ version, to: "champion" }],
-          experiment: this.championOnly(version),
-        };
-      });
+    if (options.champion) {
+      const champion = (await this.store.listVersions()).find((v) => v.stage === "champion");
+      if (champion) throw championTaken(version, champion.version);
     }
-    return { ...record, stage: cause.champion ? "champion" : "candidate" };
+    const dir = await copyVersionIn(source, manifest, join(this.dir, "versions"));
+    const record = candidateRecord(manifest, dir, this.now(), options.metrics);
+    await this.store.putVersion(record).catch((error: Error) => {
+      // Someone registered the same version since the check above.
+      if (/already registered/.test(error.message)) {
+        throw new RegistryError("conflict", error.message, { cause: error });
+      }
+      throw error;
+    });
+    // Set inside the plan, which may run twice; an object, so the type survives the closure.
+    const outcome = { taken: null as string | null };
+    await this.apply(`register ${version}`, (s) => {
+      const at = this.now();
+      const entered = transition(version, null, "candidate", options, at);
+      const champion = s.versions.find((v) => v.stage === "champion");
+      outcome.taken = options.champion && champion ? champion.version : null;
+      if (!options.champion || outcome.taken) return { stages: [], transitions: [entered] };
+      return {
+        stages: [{ version, to: "champion" }],
+        experiment: championOnly(version, at),
+        transitions: [entered, transition(version, "candidate", "champion", options, at)],
+      };
+    });
+    // Another writer crowned a champion between the check above and the commit.
+    if (outcome.taken) throw championTaken(version, outcome.taken, " (it stays registered as a candidate)");
+    return requireVersion(await this.store.listVersions(), version);
   }
 
-  /** Starts a canary at `percent` of users (sticky per user); one canary at a time. */
-  async startCanary(version: string, percent: number, cause: ChangeCause): Promise<void> {
-    if (!(percent > 0 && percent <= 100))
-      throw new PalateError(`canary percent must be in (0, 100], got ${percent}`);
-    await this.transition(version, "canary", cause, async (versions, experiment) => {
-      const champion = versions.find((v) => v.stage === "champion");
-      if (!champion)
-        throw new PalateError("no champion to compare a canary with: register one with --champion");
-      if (experiment?.canary)
-        throw new PalateError(
-          `canary ${experiment.canary} is already running: promote or roll it back first`,
+  /** Starts a canary on `percent` of users (sticky per user): one canary at a time, beside a champion. */
+  async startCanary(version: string, percent: number, cause: ChangeCause): Promise<ExperimentState> {
+    if (!(Number.isFinite(percent) && percent > 0 && percent <= 100)) {
+      throw new RegistryError("invalid", `canary percent must be in (0, 100], got ${percent}`);
+    }
+    const outcome = { started: null as ExperimentState | null };
+    await this.apply(`start a canary of ${version}`, (s) => {
+      const record = requireVersion(s.versions, version);
+      checkMove("canary", record);
+      const champion = s.versions.find((v) => v.stage === "champion");
+      if (!champion) {
+        throw new RegistryError(
+          "conflict",
+          `cannot start a canary of ${version}: there is no champion to compare it with (register one with --champion)`,
         );
+      }
+      if (s.experiment?.canary) {
+        throw new RegistryError(
+          "conflict",
+          `cannot start a canary of ${version}: ${s.experiment.canary} is already the canary; promote or roll it back first`,
+        );
+      }
+      const at = this.now();
+      const experiment = { ...championOnly(champion.version, at), canary: version, percent };
+      outcome.started = experiment;
+      const stats = { ...cause.stats, experimentId: experiment.id, percent };
       return {
         stages: [{ version, to: "canary" }],
-        experiment: {
-          id: newExperimentId(),
-          champion: champion.version,
-          canary: version,
-          percent,
-          startedAt: this.now(),
-          paused: false,
-        },
+        experiment,
+        transitions: [transition(version, record.stage, "canary", { ...cause, stats }, at)],
       };
     });
+    return outcome.started as ExperimentState;
   }
 
-  /** Makes the canary the champion; the old champion retires. */
+  /**
+   * Makes the canary the champion and retires the old one; the experiment ends (everyone gets the
+   * new champion). A candidate may be promoted directly only while there is no champion at all.
+   */
   async promote(version: string, cause: ChangeCause): Promise<void> {
-    await this.transition(version, "promote", cause, async (versions) => {
-      const old = versions.find((v) => v.stage === "champion");
+    await this.apply(`promote ${version}`, (s) => {
+      const record = requireVersion(s.versions, version);
+      const old = s.versions.find((v) => v.stage === "champion");
+      checkMove("promote", record, old ? ["canary"] : ["canary", "candidate"]);
+      const at = this.now();
+      const retire = old ? [{ version: old.version, to: "retired" as Stage }] : [];
+      const replaced = { ...cause, reason: `replaced by ${version}: ${cause.reason}` };
       return {
-        stages: [
-          ...(old ? [{ version: old.version, to: "retired" as Stage }] : []),
-          { version, to: "champion" },
+        stages: [...retire, { version, to: "champion" }],
+        experiment: championOnly(version, at),
+        transitions: [
+          ...(old ? [transition(old.version, "champion", "retired", replaced, at)] : []),
+          transition(version, record.stage, "champion", cause, at),
         ],
-        extra: old ? [{ version: old.version, from: "champion" as Stage, to: "retired" as Stage }] : [],
-        experiment: this.championOnly(version),
       };
     });
   }
 
-  /** Stops the canary; the champion keeps serving everyone. */
+  /** Stops the canary for good; the champion serves everyone again. */
   async rollback(version: string, cause: ChangeCause): Promise<void> {
-    await this.transition(version, "rollback", cause, async (_versions, experiment) => ({
-      stages: [{ version, to: "rolled-back" }],
-      experiment: experiment ? { ...experiment, canary: null, percent: 0 } : null,
-    }));
-  }
-
-  /** Records that a candidate failed the offline gate. */
-  async reject(version: string, cause: ChangeCause): Promise<void> {
-    await this.transition(version, "reject", cause, async () => ({ stages: [{ version, to: "rejected" }] }));
-  }
-
-  /** Pauses or resumes the live experiment (a paused canary gets no traffic and no decisions). */
-  async setPaused(paused: boolean, cause: ChangeCause): Promise<void> {
-    const experiment = await this.store.getExperiment();
-    if (!experiment?.canary) throw new PalateError("no canary is running");
-    const ok = await this.store.commit({
-      stages: [],
-      experiment: { ...experiment, paused },
-      transitions: [],
+    await this.apply(`roll back ${version}`, (s) => {
+      const record = requireVersion(s.versions, version);
+      checkMove("rollback", record);
+      const e = s.experiment;
+      return {
+        stages: [{ version, to: "rolled-back" }],
+        experiment: e?.canary === version ? { ...e, canary: null, percent: 0, paused: false } : undefined,
+        transitions: [transition(version, record.stage, "rolled-back", cause, this.now())],
+      };
     });
-    if (!ok) throw new PalateError("the registry changed meanwhile; retry");
-    void cause;
   }
 
+  /** Records that a candidate failed the offline gate (the numbers go in `cause.stats`). */
+  async reject(version: string, cause: ChangeCause): Promise<void> {
+    await this.apply(`reject ${version}`, (s) => {
+      const record = requireVersion(s.versions, version);
+      checkMove("reject", record);
+      return {
+        stages: [{ version, to: "rejected" }],
+        transitions: [transition(version, record.stage, "rejected", cause, this.now())],
+      };
+    });
+  }
+
+  /** Pauses the running canary: replicas send everyone to the champion and the controller decides nothing. */
+  pause(cause: ChangeCause): Promise<void> {
+    return this.setPaused(true, cause);
+  }
+
+  /** Resumes a paused canary (its minimum duration still counts from when it started). */
+  resume(cause: ChangeCause): Promise<void> {
+    return this.setPaused(false, cause);
+  }
+
+  /** Every version with its stage and transitions, and the experiment, as of one revision. */
   async status(): Promise<RegistryStatus> {
-    const [revision, versions, experiment, history] = await Promise.all([
-      this.store.revision(),
-      this.store.listVersions(),
-      this.store.getExperiment(),
-      this.store.history(),
-    ]);
-    return {
-      revision,
-      experiment,
-      versions: versions.map((v) => ({ ...v, history: history.filter((t) => t.version === v.version) })),
-    };
+    // The reads are separate calls: retry while a write lands between them, so that the parts agree.
+    for (let attempt = 0; ; attempt++) {
+      const revision = await this.store.revision();
+      const [versions, experiment, history] = await Promise.all([
+        this.store.listVersions(),
+        this.store.getExperiment(),
+        this.store.history(),
+      ]);
+      if (attempt < 2 && (await this.store.revision()) !== revision) continue;
+      return {
+        revision,
+        experiment,
+        versions: versions.map((v) => ({ ...v, history: history.filter((t) => t.version === v.version) })),
+      };
+    }
   }
 
-  /** The experiment state with a champion and no canary. */
-  private championOnly(champion: string): ExperimentState {
-    return {
-      id: newExperimentId(),
-      champion,
-      canary: null,
-      percent: 0,
-      startedAt: this.now(),
-      paused: false,
-    };
+  private async setPaused(paused: boolean, cause: ChangeCause): Promise<void> {
+    const verb = paused ? "pause" : "resume";
+    await this.apply(`${verb} the canary`, (s) => {
+      const e = s.experiment;
+      if (!e?.canary) throw new RegistryError("conflict", `cannot ${verb}: no canary is running`);
+      if (e.paused === paused) return null;
+      // Not a stage change, but a decision all the same: the canary's history records it.
+      const note = { ...cause, reason: `${paused ? "paused" : "resumed"}: ${cause.reason}` };
+      return {
+        stages: [],
+        experiment: { ...e, paused },
+        transitions: [transition(e.canary, "canary", "canary", note, this.now())],
+      };
+    });
   }
 
-  private async transition(
-    version: string,
-    operation: keyof typeof ALLOWED,
-    cause: ChangeCause,
-    plan: Planner,
-  ): Promise<void> {
-    const rule = ALLOWED[operation];
-    await this.commit(version, rule.from, rule.to, cause, plan);
-  }
-
-  /** Reads, plans and commits at the read revision; retries once if someone else wrote first. */
-  private async commit(
-    version: string,
-    from: Stage[] | Stage | null,
-    to: Stage,
-    cause: ChangeCause,
-    plan: Planner,
-  ): Promise<void> {
+  /** Reads, plans and commits at the revision read; on a stale revision re-reads and tries once more. */
+  private async apply(what: string, plan: (snapshot: Snapshot) => Plan): Promise<void> {
     for (let attempt = 0; attempt < 2; attempt++) {
+      // The revision first: anything written after this read makes the commit stale.
       const revision = await this.store.revision();
       const [versions, experiment] = await Promise.all([
         this.store.listVersions(),
         this.store.getExperiment(),
       ]);
-      const record = versions.find((v) => v.version === version);
-      if (!record) throw new PalateError(`version ${version} is not registered`);
-      const allowed = from === null ? null : Array.isArray(from) ? from : [from];
-      if (allowed && !allowed.includes(record.stage)) {
-        throw new PalateError(
-          `version ${version} is ${record.stage}; this needs a version that is ${allowed.join(" or ")}`,
-        );
-      }
-      const planned = await plan(versions, experiment);
-      const at = this.now();
-      const transitions: Transition[] = [
-        ...(planned.extra ?? []).map((t) => ({
-          ...t,
-          at,
-          actor: cause.actor,
-          reason: `replaced by ${version}`,
-        })),
-        {
-          version,
-          from: from === null ? null : record.stage,
-          to,
-          at,
-          actor: cause.actor,
-          reason: cause.reason,
-          stats: cause.stats,
-        },
-      ];
-      const change: RegistryChange = { expectRevision: revision, stages: planned.stages, transitions };
-      if (planned.experiment !== undefined) change.experiment = planned.experiment;
-      if (await this.store.commit(change)) return;
+      const change = plan({ revision, versions, experiment });
+      if (change === null) return;
+      if (await this.store.commit({ ...change, expectRevision: revision })) return;
     }
-    throw new PalateError(`the registry kept changing while ${version} was being moved to ${to}; retry`);
+    throw new RegistryError(
+      "conflict",
+      `could not ${what}: the registry changed twice while trying (another controller or admin is writing); nothing was changed, retry`,
+    );
   }
 }
 
-type Planner = (
-  versions: ModelVersionRecord[],
-  experiment: ExperimentState | null,
-) => Promise<{
-  stages: RegistryChange["stages"];
-  experiment?: ExperimentState | null;
-  extra?: Omit<Transition, "at" | "actor" | "reason">[];
-}>;
+function championTaken(version: string, champion: string, suffix = ""): RegistryError {
+  return new RegistryError(
+    "conflict",
+    `cannot make ${version} the champion: ${champion} is the champion already${suffix}; start a canary of ${version} and promote it`,
+  );
+}
 
+/** The experiment with a champion and no canary (a fresh id: the next canary gets its own anyway). */
+function championOnly(champion: string, at: number): ExperimentState {
+  return { id: newExperimentId(), champion, canary: null, percent: 0, startedAt: at, paused: false };
+}
+
+function transition(
+  version: string,
+  from: Stage | null,
+  to: Stage,
+  cause: ChangeCause,
+  at: number,
+): Transition {
+  const t: Transition = { version, from, to, at, reason: cause.reason, actor: cause.actor };
+  if (cause.stats !== undefined) t.stats = cause.stats;
+  return t;
+}
+
+/** Hashed with user ids for sticky assignment, so it must be unique per canary, not ordered. */
 function newExperimentId(): string {
-  return `exp-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+  return `exp-${randomBytes(6).toString("hex")}`;
 }

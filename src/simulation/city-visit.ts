@@ -1,54 +1,149 @@
-import { bookingProbability, clickProbability } from "../data/city/ground-truth.js";
+import type { Clock } from "../core/clock.js";
+import { AliasTable } from "../data/city/alias-table.js";
 import { restaurantIndexOf, userId } from "../data/city/ids.js";
 import type { CityWorld } from "../data/city/world.js";
-import type { Random } from "../math/random.js";
+import { Random } from "../math/random.js";
+import type { ApiCall } from "./api-client.js";
+import type { EventBody, TimedEvent } from "./event-poster.js";
+import { type ListReaction, placeNearHome, reactToList } from "./user-behaviour.js";
 
-/** Chance a user looks at the item at each rank (position bias): most attention goes to the top. */
-const EXAMINE = [1, 0.8, 0.65, 0.5, 0.4, 0.32, 0.25, 0.2, 0.16, 0.12];
+export { type ApiCall, httpApi, injectApi } from "./api-client.js";
 
-/** What one simulated visit saw and did. */
-export interface Visit {
+/** One session to run: who, when, with which random stream. */
+export interface VisitPlan {
+  /** User index in the city. */
+  user: number;
+  /** Simulated unix ms the list is asked for (the `at` of the request). */
+  atMs: number;
+  /** Seed of the session's random stream (where the user stands, what they look at and do). */
+  seed: number;
+  sessionId: string;
+  /** List length asked for (default 10). */
+  k?: number;
+}
+
+/** What one simulated session saw and did. */
+export interface VisitOutcome {
   variant: string;
   modelVersion: string;
+  recommendationId: string;
+  /** The server's fallback, when the list came from one. */
+  fallback?: string;
+  /** Items in the list. */
+  shown: number;
+  reaction: ListReaction;
+  /** The session's events, each at its simulated time, not yet posted. */
+  events: TimedEvent[];
   clicks: number;
   bookings: number;
 }
 
-/** How a visit talks to the API: over HTTP, or in-process through Fastify's `inject` in tests. */
-export type ApiCall = (
-  method: "GET" | "POST",
-  path: string,
-  body?: unknown,
-) => Promise<{ status: number; body: string }>;
-
-/** An ApiCall over HTTP to a running server (keep-alive is the global fetch's default). */
-export function httpApi(target: string): ApiCall {
-  const base = target.replace(/\/$/, "");
-  return async (method, path, body) => {
-    const response = await fetch(base + path, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.text() };
-  };
+/** A recommendation request that did not give a usable list. */
+export class VisitError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = "VisitError";
+  }
 }
 
-/** An ApiCall through a Fastify app's `inject` (no sockets). */
-export function injectApi(app: {
-  inject(options: object): Promise<{ statusCode: number; body: string }>;
-}): ApiCall {
-  return async (method, path, body) => {
-    const response = await app.inject({ method, url: path, payload: body as object | undefined });
-    return { status: response.statusCode, body: response.body };
-  };
+interface ListBody {
+  recommendation_id: string;
+  variant: string;
+  model_version: string;
+  fallback?: string;
+  items: { item_id: string }[];
+}
+
+function parseList(text: string): ListBody {
+  const body = JSON.parse(text) as Partial<ListBody>;
+  if (typeof body.recommendation_id !== "string" || !Array.isArray(body.items)) {
+    throw new VisitError("recommendations: the answer has no recommendation_id or items", 200);
+  }
+  return body as ListBody;
 }
 
 /**
- * One simulated city user visiting through the HTTP API: asks for 10
- * recommendations, examines them top-down with position bias, clicks and books by the city's
- * ground-truth probabilities, and posts those events attributed to the list. Better lists for
- * the user's true taste mean more clicks and bookings — what makes canary decisions meaningful.
+ * One simulated city user visiting through the API: asks for a list near home at the simulated
+ * time, reacts to it from ground truth (`user-behaviour.ts`) and returns the resulting view,
+ * click and booking events, attributed to the list and the session, for the caller to post.
+ * With the shared `clock`, events are timed from when the answer arrived rather than from `at`.
+ */
+export async function runVisit(
+  api: ApiCall,
+  world: CityWorld,
+  plan: VisitPlan,
+  clock?: Clock,
+): Promise<VisitOutcome> {
+  const rng = new Random(plan.seed);
+  const place = placeNearHome(world, plan.user, rng);
+  const user = userId(world, plan.user);
+  const at = new Date(plan.atMs).toISOString();
+  const query = new URLSearchParams({
+    user_id: user,
+    k: String(plan.k ?? 10),
+    lat: String(place.lat),
+    lon: String(place.lon),
+    radius_km: String(place.radiusKm),
+    at,
+    session_id: plan.sessionId,
+  });
+  const response = await api("GET", `/v1/recommendations?${query}`);
+  if (response.status !== 200) {
+    throw new VisitError(
+      `recommendations: ${response.status} ${response.body.slice(0, 200)}`,
+      response.status,
+    );
+  }
+  const list = parseList(response.body);
+  const restaurants = list.items.map((item) => restaurantIndexOf(world, item.item_id));
+  const reaction = reactToList(world, plan.user, restaurants, place, plan.atMs / 1000, rng);
+  // The user reacts once the list is on screen: on a fast shared clock the answer can arrive
+  // simulated minutes after `at`, and a click must not predate the impression the server logged.
+  const seenAtMs = clock ? Math.max(plan.atMs, Math.round(clock())) : plan.atMs;
+  const events = reaction.reactions.map((r): TimedEvent => {
+    const dueMs = seenAtMs + r.offsetSeconds * 1000;
+    const body: EventBody = {
+      type: r.type,
+      user_id: user,
+      item_id: list.items[r.rank].item_id,
+      timestamp: new Date(dueMs).toISOString(),
+      recommendation_id: list.recommendation_id,
+      session_id: plan.sessionId,
+    };
+    return { dueMs, body };
+  });
+  return {
+    variant: list.variant,
+    modelVersion: list.model_version,
+    recommendationId: list.recommendation_id,
+    ...(list.fallback ? { fallback: list.fallback } : {}),
+    shown: list.items.length,
+    reaction,
+    events,
+    clicks: reaction.clicks,
+    bookings: reaction.bookings,
+  };
+}
+
+/** Activity tables per city and user count, so one-off visits do not rebuild them each time. */
+const activityTables = new WeakMap<CityWorld, Map<number, AliasTable>>();
+
+/** A user index of the city's first `users`, drawn by activity like the generator's sessions. */
+export function drawUser(world: CityWorld, rng: Random, users = world.users.count): number {
+  const n = Math.max(1, Math.min(users, world.users.count));
+  const tables = activityTables.get(world) ?? new Map<number, AliasTable>();
+  activityTables.set(world, tables);
+  const table = tables.get(n) ?? new AliasTable(world.users.activity.subarray(0, n));
+  tables.set(n, table);
+  return table.draw(rng);
+}
+
+/**
+ * One whole session at simulated time `nowSeconds`, events posted at once (a 202 is required):
+ * the building block for tests that step time themselves rather than run a `Simulator`.
  */
 export async function visit(
   api: ApiCall,
@@ -56,47 +151,22 @@ export async function visit(
   rng: Random,
   nowSeconds: number,
   users = world.users.count,
-): Promise<Visit> {
-  const u = Math.floor(rng.next() * Math.min(users, world.users.count));
-  const user = userId(world, u);
-  const session = `s-${u}-${Math.floor(rng.next() * 1e9)}`;
-  const at = new Date(nowSeconds * 1000).toISOString();
-  const response = await api(
-    "GET",
-    `/v1/recommendations?user_id=${user}&k=10&at=${at}&session_id=${session}`,
-  );
-  if (response.status !== 200) throw new Error(`recommendations: ${response.status} ${response.body}`);
-  const body = JSON.parse(response.body) as {
-    recommendation_id: string;
-    variant: string;
-    model_version: string;
-    items: { item_id: string }[];
-  };
-  const events: object[] = [];
-  let clicks = 0;
-  let bookings = 0;
-  body.items.forEach((item, rank) => {
-    if (rng.next() >= (EXAMINE[rank] ?? 0.1)) return;
-    const r = restaurantIndexOf(world, item.item_id);
-    const context = { time: nowSeconds };
-    if (rng.next() >= clickProbability(world, u, r, context)) return;
-    clicks++;
-    const common = {
-      user_id: user,
-      item_id: item.item_id,
-      timestamp: at,
-      recommendation_id: body.recommendation_id,
-      session_id: session,
-    };
-    events.push({ type: "click", ...common });
-    if (rng.next() < bookingProbability(world, u, r, context)) {
-      bookings++;
-      events.push({ type: "booking", ...common });
-    }
+): Promise<VisitOutcome> {
+  const user = drawUser(world, rng, users);
+  const seed = rng.nextUint32();
+  const outcome = await runVisit(api, world, {
+    user,
+    seed,
+    atMs: nowSeconds * 1000,
+    sessionId: `s-${user}-${seed.toString(36)}`,
   });
-  if (events.length > 0) {
-    const posted = await api("POST", "/v1/events", events);
+  if (outcome.events.length > 0) {
+    const posted = await api(
+      "POST",
+      "/v1/events",
+      outcome.events.map((e) => e.body),
+    );
     if (posted.status !== 202) throw new Error(`events: ${posted.status} ${posted.body}`);
   }
-  return { variant: body.variant, modelVersion: body.model_version, clicks, bookings };
+  return outcome;
 }

@@ -3,15 +3,27 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { type Clock, systemClock } from "../../core/clock.js";
 import { PalateError } from "../../core/errors.js";
-import type {
-  Checkpoint,
-  ExperimentState,
-  ModelVersionRecord,
-  RegistryChange,
-  StateStore,
-  Transition,
+import {
+  type Checkpoint,
+  checkLease,
+  type ExperimentState,
+  type ModelVersionRecord,
+  type RegistryChange,
+  type StateStore,
+  type Transition,
 } from "./state-store.js";
 
+/** Options of the SQLite state store. */
+export interface SqliteStateStoreOptions {
+  /** The clock leases expire on (blueprint: "Time"); default the system clock. */
+  now?: Clock;
+  /** How long a write waits for another process's write before failing (default 5,000 ms). */
+  busyTimeoutMs?: number;
+}
+
+// `meta` is a single row: the revision every write bumps, and the experiment (JSON or NULL).
+// A version's record is stored as registered, with its stage kept in sync inside it; `seq` keeps
+// registration order. Lease expiry is a timestamp on the injectable clock, not SQLite's.
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL, experiment TEXT);
   INSERT OR IGNORE INTO meta (id, revision, experiment) VALUES (1, 0, NULL);
@@ -21,25 +33,30 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, cursor TEXT NOT NULL, state TEXT NOT NULL);
 `;
 
+type Lease = { owner: string; expires_at: number };
+
 /**
  * The embedded state store: one SQLite file (WAL), every write in an immediate transaction so
- * processes sharing the file (a CLI next to a server) serialise. Leases run on the injectable
- * clock, so simulations and tests control expiry.
+ * processes sharing the file (a CLI next to a server and a controller) serialise, and a commit's
+ * revision check and its writes can never interleave with another writer's.
  */
 export class SqliteStateStore implements StateStore {
   readonly backend = "sqlite";
+  /** The absolute file path, or `:memory:`. */
   readonly filename: string;
   private readonly db: Database.Database;
   private readonly now: Clock;
+  private readonly sql: ReturnType<typeof statements>;
 
-  constructor(filename: string, options: { now?: Clock } = {}) {
+  constructor(filename: string, options: SqliteStateStoreOptions = {}) {
     this.filename = filename === ":memory:" ? filename : resolve(filename);
     this.now = options.now ?? systemClock;
     try {
       if (filename !== ":memory:") mkdirSync(dirname(this.filename), { recursive: true });
-      this.db = new Database(this.filename, { timeout: 5000 });
+      this.db = new Database(this.filename, { timeout: options.busyTimeoutMs ?? 5000 });
       this.db.pragma("journal_mode = WAL");
       this.db.exec(SCHEMA);
+      this.sql = statements(this.db);
     } catch (cause) {
       throw new PalateError(`cannot open state store '${this.filename}': ${(cause as Error).message}`, {
         cause,
@@ -48,126 +65,90 @@ export class SqliteStateStore implements StateStore {
   }
 
   async revision(): Promise<number> {
-    return (this.db.prepare("SELECT revision FROM meta WHERE id = 1").get() as { revision: number }).revision;
+    return this.sql.revision.get() as number;
   }
 
   async putVersion(record: ModelVersionRecord): Promise<void> {
     this.db
       .transaction(() => {
-        const exists = this.db.prepare("SELECT 1 FROM versions WHERE version = ?").get(record.version);
-        if (exists) throw new PalateError(`version ${record.version} is already registered`);
-        this.db
-          .prepare("INSERT INTO versions (version, record) VALUES (?, ?)")
-          .run(record.version, JSON.stringify(record));
-        this.bump();
+        if (this.sql.version.get(record.version) !== undefined) {
+          throw new PalateError(`version ${record.version} is already registered`);
+        }
+        this.sql.insertVersion.run(record.version, JSON.stringify(record));
+        this.sql.bump.run();
       })
       .immediate();
   }
 
   async getVersion(version: string): Promise<ModelVersionRecord | null> {
-    const row = this.db.prepare("SELECT record FROM versions WHERE version = ?").get(version) as
-      | { record: string }
-      | undefined;
-    return row ? (JSON.parse(row.record) as ModelVersionRecord) : null;
+    const json = this.sql.version.get(version) as string | undefined;
+    return json === undefined ? null : (JSON.parse(json) as ModelVersionRecord);
   }
 
   async listVersions(): Promise<ModelVersionRecord[]> {
-    const rows = this.db.prepare("SELECT record FROM versions ORDER BY seq").all() as { record: string }[];
-    return rows.map((r) => JSON.parse(r.record) as ModelVersionRecord);
+    return (this.sql.versions.all() as string[]).map((json) => JSON.parse(json) as ModelVersionRecord);
   }
 
   async commit(change: RegistryChange): Promise<boolean> {
     return this.db
       .transaction(() => {
-        const current = (
-          this.db.prepare("SELECT revision FROM meta WHERE id = 1").get() as { revision: number }
-        ).revision;
+        const current = this.sql.revision.get() as number;
         if (change.expectRevision !== undefined && change.expectRevision !== current) return false;
         for (const { version, to } of change.stages) {
-          const row = this.db.prepare("SELECT record FROM versions WHERE version = ?").get(version) as
-            | { record: string }
-            | undefined;
-          if (!row) throw new PalateError(`commit: version ${version} is not registered`);
-          const record = { ...(JSON.parse(row.record) as ModelVersionRecord), stage: to };
-          this.db
-            .prepare("UPDATE versions SET record = ? WHERE version = ?")
-            .run(JSON.stringify(record), version);
+          const json = this.sql.version.get(version) as string | undefined;
+          // Throwing rolls back the whole transaction: a bad change leaves nothing behind.
+          if (json === undefined) throw new PalateError(`commit: version ${version} is not registered`);
+          this.sql.updateVersion.run(JSON.stringify({ ...JSON.parse(json), stage: to }), version);
         }
         if (change.experiment !== undefined) {
-          this.db
-            .prepare("UPDATE meta SET experiment = ? WHERE id = 1")
-            .run(change.experiment === null ? null : JSON.stringify(change.experiment));
+          this.sql.setExperiment.run(change.experiment === null ? null : JSON.stringify(change.experiment));
         }
-        const insert = this.db.prepare("INSERT INTO transitions (body) VALUES (?)");
-        for (const t of change.transitions) insert.run(JSON.stringify(t));
-        this.bump();
+        for (const t of change.transitions) this.sql.insertTransition.run(JSON.stringify(t));
+        this.sql.bump.run();
         return true;
       })
       .immediate();
   }
 
   async getExperiment(): Promise<ExperimentState | null> {
-    const row = this.db.prepare("SELECT experiment FROM meta WHERE id = 1").get() as {
-      experiment: string | null;
-    };
-    return row.experiment ? (JSON.parse(row.experiment) as ExperimentState) : null;
+    const json = this.sql.experiment.get() as string | null;
+    return json === null ? null : (JSON.parse(json) as ExperimentState);
   }
 
   async history(limit?: number): Promise<Transition[]> {
-    const rows = (
-      limit === undefined
-        ? this.db.prepare("SELECT body FROM transitions ORDER BY seq").all()
-        : this.db
-            .prepare(
-              "SELECT body FROM (SELECT seq, body FROM transitions ORDER BY seq DESC LIMIT ?) ORDER BY seq",
-            )
-            .all(limit)
-    ) as { body: string }[];
-    return rows.map((r) => JSON.parse(r.body) as Transition);
+    if (limit !== undefined && limit <= 0) return [];
+    const rows = (limit === undefined ? this.sql.history.all() : this.sql.lastHistory.all(limit)) as string[];
+    return rows.map((json) => JSON.parse(json) as Transition);
   }
 
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
-    const now = this.now();
+    checkLease(name, owner, ttlMs);
     return this.db
       .transaction(() => {
-        const row = this.db.prepare("SELECT owner, expires_at FROM leases WHERE name = ?").get(name) as
-          | { owner: string; expires_at: number }
-          | undefined;
-        if (row && row.owner !== owner && row.expires_at > now) return false;
-        this.db
-          .prepare(
-            "INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at",
-          )
-          .run(name, owner, now + ttlMs);
+        const now = this.now();
+        const lease = this.sql.lease.get(name) as Lease | undefined;
+        if (lease && lease.owner !== owner && lease.expires_at > now) return false;
+        this.sql.upsertLease.run(name, owner, now + ttlMs);
         return true;
       })
       .immediate();
   }
 
   async releaseLease(name: string, owner: string): Promise<void> {
-    this.db.prepare("DELETE FROM leases WHERE name = ? AND owner = ?").run(name, owner);
+    this.sql.deleteLease.run(name, owner);
   }
 
   async getCheckpoint(name: string): Promise<Checkpoint | null> {
-    const row = this.db.prepare("SELECT cursor, state FROM checkpoints WHERE name = ?").get(name) as
-      | { cursor: string; state: string }
-      | undefined;
+    const row = this.sql.checkpoint.get(name) as { cursor: string; state: string } | undefined;
     return row ? { cursor: row.cursor, state: JSON.parse(row.state) } : null;
   }
 
   async putCheckpoint(name: string, owner: string, checkpoint: Checkpoint): Promise<boolean> {
-    const now = this.now();
     return this.db
       .transaction(() => {
-        const lease = this.db.prepare("SELECT owner, expires_at FROM leases WHERE name = ?").get(name) as
-          | { owner: string; expires_at: number }
-          | undefined;
-        if (!lease || lease.owner !== owner || lease.expires_at <= now) return false;
-        this.db
-          .prepare(
-            "INSERT INTO checkpoints (name, cursor, state) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET cursor = excluded.cursor, state = excluded.state",
-          )
-          .run(name, checkpoint.cursor, JSON.stringify(checkpoint.state ?? null));
+        const lease = this.sql.lease.get(name) as Lease | undefined;
+        if (!lease || lease.owner !== owner || lease.expires_at <= this.now()) return false;
+        this.sql.upsertCheckpoint.run(name, checkpoint.cursor, JSON.stringify(checkpoint.state ?? null));
         return true;
       })
       .immediate();
@@ -176,8 +157,34 @@ export class SqliteStateStore implements StateStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
 
-  private bump(): void {
-    this.db.prepare("UPDATE meta SET revision = revision + 1 WHERE id = 1").run();
-  }
+/** Every statement, prepared once: replicas poll `revision()` every second or so. */
+function statements(db: Database.Database) {
+  return {
+    revision: db.prepare("SELECT revision FROM meta WHERE id = 1").pluck(),
+    bump: db.prepare("UPDATE meta SET revision = revision + 1 WHERE id = 1"),
+    experiment: db.prepare("SELECT experiment FROM meta WHERE id = 1").pluck(),
+    setExperiment: db.prepare("UPDATE meta SET experiment = ? WHERE id = 1"),
+    version: db.prepare("SELECT record FROM versions WHERE version = ?").pluck(),
+    versions: db.prepare("SELECT record FROM versions ORDER BY seq").pluck(),
+    insertVersion: db.prepare("INSERT INTO versions (version, record) VALUES (?, ?)"),
+    updateVersion: db.prepare("UPDATE versions SET record = ? WHERE version = ?"),
+    insertTransition: db.prepare("INSERT INTO transitions (body) VALUES (?)"),
+    history: db.prepare("SELECT body FROM transitions ORDER BY seq").pluck(),
+    lastHistory: db
+      .prepare("SELECT body FROM (SELECT seq, body FROM transitions ORDER BY seq DESC LIMIT ?) ORDER BY seq")
+      .pluck(),
+    lease: db.prepare("SELECT owner, expires_at FROM leases WHERE name = ?"),
+    upsertLease: db.prepare(
+      "INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?) " +
+        "ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at",
+    ),
+    deleteLease: db.prepare("DELETE FROM leases WHERE name = ? AND owner = ?"),
+    checkpoint: db.prepare("SELECT cursor, state FROM checkpoints WHERE name = ?"),
+    upsertCheckpoint: db.prepare(
+      "INSERT INTO checkpoints (name, cursor, state) VALUES (?, ?, ?) " +
+        "ON CONFLICT(name) DO UPDATE SET cursor = excluded.cursor, state = excluded.state",
+    ),
+  };
 }

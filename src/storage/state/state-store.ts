@@ -1,4 +1,9 @@
-/** The stages of a model version in the registry. */
+import { PalateError } from "../../core/errors.js";
+
+/**
+ * The stages of a model version in the registry. A version enters as a `candidate`; the
+ * registry (not the store) decides which moves are legal (see `src/experiments/registry.ts`).
+ */
 export const STAGES = ["candidate", "canary", "champion", "retired", "rolled-back", "rejected"] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -69,19 +74,32 @@ export interface StateStore {
   revision(): Promise<number>;
   /** Adds a version; rejects if the version exists. */
   putVersion(record: ModelVersionRecord): Promise<void>;
+  /** One version with its current stage, or null when it was never registered. */
   getVersion(version: string): Promise<ModelVersionRecord | null>;
   /** Every version, oldest registration first. */
   listVersions(): Promise<ModelVersionRecord[]>;
   /** Applies a change atomically; false (and nothing changed) when `expectRevision` is stale. */
   commit(change: RegistryChange): Promise<boolean>;
+  /** The live experiment, or null before the first champion. */
   getExperiment(): Promise<ExperimentState | null>;
   /** Transitions, oldest first (the last `limit` when given). */
   history(limit?: number): Promise<Transition[]>;
   /** Takes or renews a named lease for `ttlMs`; false when another owner holds it. */
   acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives a lease up at once (a no-op unless `owner` holds it), so a successor need not wait. */
   releaseLease(name: string, owner: string): Promise<void>;
+  /** The last checkpoint stored under `name`; it outlives the lease, for the next holder. */
   getCheckpoint(name: string): Promise<Checkpoint | null>;
   /** Stores a checkpoint, only while `owner` holds the lease `name` (false otherwise). */
   putCheckpoint(name: string, owner: string, checkpoint: Checkpoint): Promise<boolean>;
+  /** Releases the connection; the store is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/** Refuses a lease request no backend could honour (an empty name or owner, a ttl that is not positive). */
+export function checkLease(name: string, owner: string, ttlMs: number): void {
+  if (name === "" || owner === "") throw new PalateError("a lease needs a non-empty name and owner");
+  if (!(Number.isFinite(ttlMs) && ttlMs > 0)) {
+    throw new PalateError(`lease '${name}': ttl must be a positive number of ms, got ${ttlMs}`);
+  }
 }
