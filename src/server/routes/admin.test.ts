@@ -67,6 +67,12 @@ test("an admin starts a canary, the replica follows it, and promotes it", async 
     payload: {},
   });
   assert.equal(again.statusCode, 409, "a second canary while one runs is a conflict");
+  const unknown = await serving.app.inject({
+    method: "POST",
+    url: "/v1/admin/models/no-such-version/promote",
+    headers: auth,
+  });
+  assert.equal(unknown.statusCode, 404, unknown.body);
   await serving.syncRegistry();
   const rec = (await serving.app.inject({ url: "/v1/recommendations?user_id=u001" })).json();
   assert.equal(rec.variant, "canary");

@@ -5,6 +5,7 @@ import { CONTROLLER_LEASE } from "../../experiments/controller.js";
 import { type DecisionRules, decide } from "../../experiments/decision.js";
 import { OnlineMetrics, type OnlineMetricsState } from "../../experiments/online-metrics.js";
 import type { ModelRegistry } from "../../experiments/registry.js";
+import { RegistryError } from "../../experiments/registry-rules.js";
 import { isAdmin } from "../admin-auth.js";
 import type { AppContext } from "../app-context.js";
 import { sendProblem } from "../problem.js";
@@ -41,7 +42,15 @@ export function adminRoutes(context: AppContext, deps: AdminDeps): FastifyPlugin
         });
       }
     });
-    const failed = (reply: FastifyReply, error: unknown) => sendProblem(reply, 409, (error as Error).message);
+    // Unknown version 404, invalid request 400, a stage or concurrency conflict 409.
+    const failed = (reply: FastifyReply, error: unknown) => {
+      const kind = error instanceof RegistryError ? error.kind : "conflict";
+      return sendProblem(
+        reply,
+        kind === "not-found" ? 404 : kind === "invalid" ? 400 : 409,
+        (error as Error).message,
+      );
+    };
     app.get(
       "/v1/admin/models",
       { schema: { summary: "Registry versions with stage and history" } },
