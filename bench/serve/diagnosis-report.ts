@@ -68,23 +68,27 @@ export function gcRow(rounds: RoundResult[], pick: (r: RoundResult) => PauseStat
 }
 
 /**
- * How much of the open-loop tail lines up with major collections in the server: the share of
- * requests over 10 ms scheduled from 100 ms before to 50 ms after a mark-compact ended (marking
- * runs in steps for tens of milliseconds before the final pause, and the queue drains after it),
- * beside the share of the run those windows cover (what chance alone would give).
+ * How much of the open-loop tail lines up with garbage collection in the server: the share of
+ * requests over 10 ms scheduled during a long pause or within 50 ms after it (the queue it built
+ * drains then), counting for a mark-compact also the 100 ms before its pause (incremental
+ * marking runs in steps first); beside the share of the run those windows cover, which is what
+ * chance alone would give.
  */
-export function slowNearMajorGc(rounds: RoundResult[]): string {
+export function slowNearGc(rounds: RoundResult[]): string {
   let slow = 0;
   let near = 0;
   let covered = 0;
   let span = 0;
   for (const r of rounds) {
-    const ends = r.openLoopProbe.gc.majorEndsAt;
+    const windows = r.openLoopProbe.gc.long.map((p) => [
+      p.startAt - (p.major ? 100 : 0),
+      p.startAt + p.ms + 50,
+    ]);
     for (const t of r.openLoop.slowAt) {
       slow++;
-      if (ends.some((e) => t >= e - 100 && t <= e + 50)) near++;
+      if (windows.some(([from, to]) => t >= from && t <= to)) near++;
     }
-    covered += ends.length * 150;
+    for (const [from, to] of windows) covered += to - from;
     span += r.openLoopProbe.seconds * 1000;
   }
   if (slow === 0) return "no request over 10 ms";

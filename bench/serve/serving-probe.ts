@@ -20,8 +20,12 @@ export interface ProbeReport {
   featuresAll: Summary;
   /** Fastify's elapsed time of every answered recommendation request (routing to response sent). */
   serverElapsed: Summary;
-  /** Scavenges (minor) and mark-compacts (major, with the wall-clock time each ended, epoch ms). */
-  gc: { minor: PauseStats; major: PauseStats; majorEndsAt: number[] };
+  /**
+   * Scavenges (minor) and mark-compacts (major), and the pauses that can build a queue: every
+   * major one and minor ones of at least LONG_PAUSE_MS (start in epoch ms, to line up with slow
+   * requests in the generator's clock).
+   */
+  gc: { minor: PauseStats; major: PauseStats; long: GcPause[] };
   eventLoopDelay: { p50: number; p99: number; max: number };
   /** CPU seconds of the server process per wall second (1 = one core busy). */
   cpuCores: number;
@@ -29,6 +33,16 @@ export interface ProbeReport {
   rssBytes: number;
   heapUsedBytes: number;
 }
+
+/** One garbage-collection pause: when it started (epoch ms), how long, which kind. */
+export interface GcPause {
+  startAt: number;
+  ms: number;
+  major: boolean;
+}
+
+/** Minor pauses from this long on are kept for the attribution of slow requests. */
+const LONG_PAUSE_MS = 4;
 
 /** Count, sum and longest of a set of pauses (ms). */
 export interface PauseStats {
@@ -60,7 +74,7 @@ export class ServingProbe {
   private cached = 0;
   private minorPauses: number[] = [];
   private majorPauses: number[] = [];
-  private majorEndsAt: number[] = [];
+  private longPauses: GcPause[] = [];
   private readonly loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   private readonly gcObserver: PerformanceObserver;
   private startedAt = performance.now();
@@ -70,12 +84,14 @@ export class ServingProbe {
     this.gcObserver = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
         const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
-        if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
-          this.majorPauses.push(entry.duration);
-          // Epoch time, so the benchmark can line major collections up with the slow requests.
-          this.majorEndsAt.push(performance.timeOrigin + entry.startTime + entry.duration);
-        } else {
-          this.minorPauses.push(entry.duration);
+        const major = kind === constants.NODE_PERFORMANCE_GC_MAJOR;
+        (major ? this.majorPauses : this.minorPauses).push(entry.duration);
+        if (major || entry.duration >= LONG_PAUSE_MS) {
+          this.longPauses.push({
+            startAt: performance.timeOrigin + entry.startTime,
+            ms: entry.duration,
+            major,
+          });
         }
       }
     });
@@ -115,7 +131,7 @@ export class ServingProbe {
     this.cached = 0;
     this.minorPauses = [];
     this.majorPauses = [];
-    this.majorEndsAt = [];
+    this.longPauses = [];
     this.loopDelay.reset();
     this.startedAt = performance.now();
     this.cpuAtStart = process.cpuUsage();
@@ -142,7 +158,7 @@ export class ServingProbe {
       gc: {
         minor: pauseStats(this.minorPauses),
         major: pauseStats(this.majorPauses),
-        majorEndsAt: [...this.majorEndsAt],
+        long: [...this.longPauses],
       },
       eventLoopDelay: {
         p50: delayMs(this.loopDelay.percentile(50)),
