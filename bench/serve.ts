@@ -19,7 +19,7 @@ import { cpuRows, profileRows } from "./serve/diagnosis-report.js";
 import { sampleBusyCores } from "./serve/machine-load.js";
 import { parseServeBenchOptions } from "./serve/options.js";
 import { prepareModel } from "./serve/prepare-model.js";
-import { monitorRedisLatency, pushVectors, startRedis } from "./serve/push-vectors.js";
+import { monitorRedisLatency, pushVectors, redisUsedMemory, startRedis } from "./serve/push-vectors.js";
 import { type PhasePaths, profiledSaturation, runRounds, warmUp } from "./serve/rounds.js";
 import { serializeCost } from "./serve/serialize-cost.js";
 import {
@@ -113,6 +113,7 @@ try {
   const rounds = await runRounds(processes, options, paths);
   const profile = await profiledSaturation(processes, options, paths.profile);
   const serialize = await serializeCost(sampleBody);
+  const redisMemoryAfterLoad = await redisUsedMemory(redis.url);
   const result: ServeBenchResult = {
     options,
     prepared,
@@ -123,6 +124,7 @@ try {
     serialize,
     bodyBytes: { palate: serialize.bytes, bare: bareStarted.bytes },
     machine,
+    redisMemoryAfterLoad,
   };
   const shape = `${options.users.toLocaleString("en-US")} users × ${started.items.toLocaleString("en-US")} items`;
   const medians = `medians of ${rounds.length} round${rounds.length === 1 ? "" : "s"}`;

@@ -27,6 +27,8 @@ const AREAS: [RegExp, string][] = [
     /\/src\/storage\/features\/|ioredis|redis-parser|redis-errors|cluster-key-slot|denque/,
     "Redis client and decoding",
   ],
+  [/\/src\/storage\/events\/|\/src\/server\/impressions|better-sqlite3/, "event log (impressions)"],
+  [/\/src\/experiments\//, "experiments (assignment)"],
   [/\/src\/server\/|\/src\/telemetry\//, "Palate routes, hooks, validation glue"],
   [/prom-client/, "Prometheus metrics"],
   [/\/ajv/, "query validation (ajv)"],

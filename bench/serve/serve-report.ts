@@ -21,6 +21,8 @@ export interface ServeBenchResult {
   serialize: SerializeCost;
   /** Bytes of the typical Palate body and of the bare route's body. */
   bodyBytes: { palate: number; bare: number };
+  /** Redis `used_memory` after all the load: the vectors plus the impressions the server logged. */
+  redisMemoryAfterLoad: number;
   /** Machine state before the benchmark started its own load. */
   machine: { cores: number; loadAverage: number[]; busyCoresBefore: number };
 }
@@ -167,6 +169,7 @@ export function resourceRows(result: ServeBenchResult): BenchRow[] {
     ],
     ["Redis memory of the vectors (MB)", (push.memoryAfter - push.memoryBefore) / MB],
     ["  per vector incl. key (bytes)", Math.round((push.memoryAfter - push.memoryBefore) / push.users)],
+    ["Redis used_memory after the load, with the impressions logged (MB)", result.redisMemoryAfterLoad / MB],
     [
       "request users",
       `${result.userMix.description}; ${(100 * result.userMix.distinctShare).toFixed(1)}% distinct`,

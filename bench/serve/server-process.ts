@@ -47,8 +47,8 @@ async function start({ modelDir, redisUrl }: StartServer): Promise<ServerStarted
     port: 0,
     host: "127.0.0.1",
     featureStore: redisUrl,
-    // Recommendations write no events; the log is local so the benchmark leaves nothing behind.
-    eventLog: `sqlite:${join(scratch, "events.db")}`,
+    // As `palate serve --redis URL`: the event log (impressions of every list served) in Redis too.
+    eventLog: redisUrl,
     spillPath: join(scratch, "spill.ndjson"),
   });
   const started = performance.now();
