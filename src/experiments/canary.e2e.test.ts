@@ -60,7 +60,10 @@ async function experiment(championDir: string, canaryDir: string, rules: Record<
   const clock = () => time.now;
   const store = await openStateStore(`sqlite:${join(registryDir, "state.db")}`);
   cleanup.push(() => store.close());
-  const registry = new ModelRegistry(store, { dir: registryDir, clock });
+  // Experiment ids salt the sticky assignment: fixed ones make each seeded run reproducible.
+  let experiments = 0;
+  const experimentIds = () => `exp-test-${++experiments}`;
+  const registry = new ModelRegistry(store, { dir: registryDir, clock, experimentIds });
   const champion = await registry.register(championDir, {
     actor: "test",
     reason: "first version",
@@ -100,7 +103,13 @@ async function experiment(championDir: string, canaryDir: string, rules: Record<
           return { ...report.decision, visits: n };
       }
     }
-    return { action: "continue" as const, visits, reason: "", version: canary.version };
+    const last = await controller.tick();
+    return {
+      action: "continue" as const,
+      visits,
+      reason: last.decision?.reason ?? "",
+      version: canary.version,
+    };
   };
   return { registry, champion, canary, run, serving, world, time };
 }
@@ -108,7 +117,7 @@ async function experiment(championDir: string, canaryDir: string, rules: Record<
 // Promotion needs the minimum duration: one simulated day here (1,440 visits), seven by default.
 const SHORT = { minDurationMs: 86_400_000, minImpressions: 300 };
 
-test("a better canary is promoted after the minimum duration, not before", async () => {
+test("a canary that holds its metrics is promoted after the minimum duration, not before", async () => {
   const { registry, canary, run } = await experiment(
     await popularityOnlyModel(),
     (await trainedCityModel()).modelDir,

@@ -57,12 +57,18 @@ export class ModelRegistry {
   readonly dir: string;
   readonly store: StateStore;
   private readonly now: Clock;
+  private readonly newExperimentId: () => string;
 
   /** `clock` stamps registrations, transitions and experiment starts (blueprint: "Time"). */
-  constructor(store: StateStore, options: { dir: string; clock?: Clock }) {
+  /**
+   * `experimentIds` names new experiments; the default is random, since the id salts the sticky
+   * assignment hash. Simulations and tests pass a deterministic one to make runs reproducible.
+   */
+  constructor(store: StateStore, options: { dir: string; clock?: Clock; experimentIds?: () => string }) {
     this.store = store;
     this.dir = resolve(options.dir);
     this.now = options.clock ?? systemClock;
+    this.newExperimentId = options.experimentIds ?? randomExperimentId;
   }
 
   /**
@@ -103,7 +109,7 @@ export class ModelRegistry {
       if (!options.champion || outcome.taken) return { stages: [], transitions: [entered] };
       return {
         stages: [{ version, to: "champion" }],
-        experiment: championOnly(version, at),
+        experiment: championOnly(this.newExperimentId(), version, at),
         transitions: [entered, transition(version, "candidate", "champion", options, at)],
       };
     });
@@ -135,7 +141,11 @@ export class ModelRegistry {
         );
       }
       const at = this.now();
-      const experiment = { ...championOnly(champion.version, at), canary: version, percent };
+      const experiment = {
+        ...championOnly(this.newExperimentId(), champion.version, at),
+        canary: version,
+        percent,
+      };
       outcome.started = experiment;
       const stats = { ...cause.stats, experimentId: experiment.id, percent };
       return {
@@ -161,7 +171,7 @@ export class ModelRegistry {
       const replaced = { ...cause, reason: `replaced by ${version}: ${cause.reason}` };
       return {
         stages: [...retire, { version, to: "champion" }],
-        experiment: championOnly(version, at),
+        experiment: championOnly(this.newExperimentId(), version, at),
         transitions: [
           ...(old ? [transition(old.version, "champion", "retired", replaced, at)] : []),
           transition(version, record.stage, "champion", cause, at),
@@ -269,8 +279,8 @@ function championTaken(version: string, champion: string, suffix = ""): Registry
 }
 
 /** The experiment with a champion and no canary (a fresh id: the next canary gets its own anyway). */
-function championOnly(champion: string, at: number): ExperimentState {
-  return { id: newExperimentId(), champion, canary: null, percent: 0, startedAt: at, paused: false };
+function championOnly(id: string, champion: string, at: number): ExperimentState {
+  return { id, champion, canary: null, percent: 0, startedAt: at, paused: false };
 }
 
 function transition(
@@ -286,6 +296,6 @@ function transition(
 }
 
 /** Hashed with user ids for sticky assignment, so it must be unique per canary, not ordered. */
-function newExperimentId(): string {
+function randomExperimentId(): string {
   return `exp-${randomBytes(6).toString("hex")}`;
 }

@@ -31,7 +31,7 @@ export async function marginModel(): Promise<string> {
   return out;
 }
 
-/** A weaker champion for the promotion tests: the hybrid with only its popularity part. */
+/** A champion for the promotion tests: the hybrid with only its popularity part (the full hybrid holds against it). */
 export async function popularityOnlyModel(): Promise<string> {
   const { dir } = await trainedCityModel();
   const { dataset } = await loadDataset({ kind: "dataset", name: "city", path: join(dir, "city") });
