@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { clusterCommand } from "../cluster/cluster-command.js";
 import { InputError, PalateError } from "../core/errors.js";
 import { controllerCommand } from "./commands/controller-command.js";
 import { dataCommand } from "./commands/data-command.js";
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   program.addCommand(modelsCommand());
   program.addCommand(controllerCommand());
   program.addCommand(simulateCommand());
+  program.addCommand(clusterCommand());
   return program;
 }
 

@@ -1,12 +1,18 @@
 import { z } from "zod";
 
-/** An external id: a non-empty string without control characters. */
+/**
+ * An external id: a non-empty string without control characters or unpaired UTF-16 surrogates
+ * (JSON can carry "\ud800", but UTF-8 stores cannot: the id would silently become U+FFFD).
+ */
 export const ExternalIdSchema = z
   .string()
   .min(1, "must not be empty")
   .max(256, "must be at most 256 characters")
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  .regex(/^[^\u0000-\u001f\u007f]+$/, "must not contain control characters");
+  .regex(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+    /^(?:[^\u0000-\u001f\u007f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])+$/,
+    "must not contain control characters or unpaired surrogates",
+  );
 
 /** A single user–item event: a view, click, booking, rating or any other configured type. */
 export const InteractionSchema = z.object({

@@ -1,10 +1,13 @@
 import type { Clock } from "../core/clock.js";
-import type { EventSink, LoggedEvent } from "../storage/events/event-log.js";
+import type { EventSink } from "../storage/events/event-log.js";
+import type { InteractionStore } from "../storage/interactions/interaction-store.js";
 import type { StateStore } from "../storage/state/state-store.js";
 import type { CatalogFacts } from "./catalog-facts.js";
 import { type DecisionRules, decide } from "./decision.js";
 import { OnlineMetrics, type OnlineMetricsState } from "./online-metrics.js";
 import type { ModelRegistry } from "./registry.js";
+import { ingestEventLog } from "./retrain-ingest.js";
+import type { Retrainer, RetrainReport } from "./retrainer.js";
 
 /** The name of the controller's lease and checkpoint in the state store. */
 export const CONTROLLER_LEASE = "controller";
@@ -32,8 +35,13 @@ export interface ControllerOptions {
   leaseMs?: number;
   /** Events read per page. */
   pageSize?: number;
-  /** Called with every non-impression event read (the ingest into the interaction store). */
-  ingest?: (events: readonly LoggedEvent[]) => Promise<void>;
+  /**
+   * The interaction store the event log is ingested into (every event but impressions). The
+   * ingest keeps its own position inside that store, written with the rows (`ingestEventLog`).
+   */
+  interactions?: InteractionStore;
+  /** Freshness-triggered retraining; it needs `interactions`. */
+  retrainer?: Retrainer;
   /** Called after each tick with what it did (for logs and /metrics). */
   onTick?: (report: TickReport) => void;
 }
@@ -42,6 +50,9 @@ export interface ControllerOptions {
 export interface TickReport {
   leader: boolean;
   eventsRead: number;
+  /** Interactions ingested into the interaction store this tick. */
+  ingested?: number;
+  retrain?: RetrainReport;
   decision?: { action: "rollback" | "promote" | "continue"; reason: string; version: string };
 }
 
@@ -50,11 +61,13 @@ export interface TickReport {
  * in the state store (a second controller idles). Each tick reads the event log from its
  * checkpoint, updates the experiment's online metrics, stores cursor and metrics together (so a
  * restart never double counts), and applies the pure decision — promote or roll back — through
- * the registry, whose revision-checked commits make a decision happen at most once.
+ * the registry, whose revision-checked commits make a decision happen at most once. With an
+ * interaction store it also ingests the event log, and with a retrainer, while no canary runs,
+ * it retrains on stale data and starts the canary of a candidate that passes the offline gate.
  */
 export class Controller {
-  private readonly o: Required<Omit<ControllerOptions, "ingest" | "onTick">> &
-    Pick<ControllerOptions, "ingest" | "onTick">;
+  private readonly o: Required<Omit<ControllerOptions, "interactions" | "retrainer" | "onTick">> &
+    Pick<ControllerOptions, "interactions" | "retrainer" | "onTick">;
 
   constructor(options: ControllerOptions) {
     this.o = { leaseMs: 10_000, pageSize: 5_000, ...options };
@@ -63,8 +76,11 @@ export class Controller {
   /** One pass of the loop. */
   async tick(): Promise<TickReport> {
     const { store, owner } = this.o;
-    if (!(await store.acquireLease(CONTROLLER_LEASE, owner, this.o.leaseMs)))
+    if (!(await store.acquireLease(CONTROLLER_LEASE, owner, this.o.leaseMs))) {
+      // A retrain belongs to the leader that started it: a follower must not register its result.
+      await this.o.retrainer?.stop();
       return this.report({ leader: false, eventsRead: 0 });
+    }
     const experiment = await store.getExperiment();
     const checkpoint = await store.getCheckpoint(CONTROLLER_LEASE);
     const saved = (checkpoint?.state ?? null) as ControllerState | null;
@@ -82,22 +98,28 @@ export class Controller {
       const page = await this.o.sink.read(cursor, this.o.pageSize);
       if (page.events.length === 0) break;
       for (const event of page.events) metrics?.add(event);
-      await this.o.ingest?.(page.events.filter((e) => e.type !== "impression"));
       cursor = page.cursor;
       eventsRead += page.events.length;
       if (page.events.length < this.o.pageSize) break;
     }
     const state: ControllerState = { experimentId: running?.id ?? null, metrics: metrics?.toState() ?? null };
     if (!(await store.putCheckpoint(CONTROLLER_LEASE, owner, { cursor, state }))) {
+      await this.o.retrainer?.stop();
       return this.report({ leader: false, eventsRead });
     }
-    if (!running || !metrics || running.paused) return this.report({ leader: true, eventsRead });
+    const ingested = this.o.interactions
+      ? await ingestEventLog(this.o.sink, this.o.interactions, this.o.pageSize)
+      : undefined;
+    if (!running || !metrics || running.paused) {
+      const retrain = (await this.o.retrainer?.step()) ?? undefined;
+      return this.report({ leader: true, eventsRead, ingested, retrain });
+    }
     const canary = running.canary as string;
     const decision = decide(metrics.snapshot(), this.o.rules, this.o.clock(), running.startedAt);
     const actor = { actor: "controller", reason: decision.reason, stats: decision.stats };
     if (decision.action === "rollback") await this.o.registry.rollback(canary, actor);
     if (decision.action === "promote") await this.o.registry.promote(canary, actor);
-    return this.report({ leader: true, eventsRead, decision: { ...decision, version: canary } });
+    return this.report({ leader: true, eventsRead, ingested, decision: { ...decision, version: canary } });
   }
 
   /** Runs ticks every `intervalMs` until the signal aborts; a failing tick is reported, not fatal. */
@@ -113,13 +135,19 @@ export class Controller {
         onError(error as Error);
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        signal.addEventListener("abort", () => {
+        // One listener per pause, removed when the pause ends: ticks must not pile them up.
+        const stop = () => {
           clearTimeout(timer);
           resolve();
-        });
+        };
+        const timer = setTimeout(() => {
+          signal.removeEventListener("abort", stop);
+          resolve();
+        }, intervalMs);
+        signal.addEventListener("abort", stop, { once: true });
       });
     }
+    await this.o.retrainer?.stop();
     await this.o.store.releaseLease(CONTROLLER_LEASE, this.o.owner).catch(() => {});
   }
 

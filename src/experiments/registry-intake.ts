@@ -4,13 +4,21 @@ import { cp, mkdir, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { readArtifact } from "../models/artifact/artifact-reader.js";
 import type { Manifest } from "../models/artifact/manifest.js";
+import { loadModel } from "../models/model-kinds.js";
 import type { ModelVersionRecord } from "../storage/state/state-store.js";
 import { RegistryError } from "./registry-rules.js";
 
-/** The manifest of a version directory whose every checksum holds; `context` prefixes the error. */
+/**
+ * The manifest of a version directory whose every checksum holds; `context` prefixes the error.
+ * A hybrid is loaded whole, as replicas will load it: its nested parts (`parts/NAME`, each an
+ * artifact with its own manifest and checksums) and the shapes the loaders check are otherwise
+ * unverified, and a corrupt part would be copied in and fail on every replica.
+ */
 export async function verifiedManifest(dir: string, context = `cannot register ${dir}`): Promise<Manifest> {
   try {
-    return (await readArtifact(dir)).manifest;
+    const { manifest } = await readArtifact(dir);
+    if (manifest.kind === "hybrid") await loadModel(dir);
+    return manifest;
   } catch (error) {
     throw new RegistryError("invalid", `${context}: ${(error as Error).message}`, { cause: error });
   }

@@ -73,7 +73,8 @@ export class ModelRegistry {
 
   /**
    * Copies a trained version in as a candidate, after verifying every checksum (a corrupt
-   * artifact is refused and nothing is copied). With `champion: true` it becomes the champion in
+   * artifact is refused and nothing is copied), and records it with its first history entry in
+   * one commit. With `champion: true` it becomes the champion in
    * the same commit, which is allowed only while the registry has no champion: that is how the
    * first version gets in; every later one must earn it through a canary.
    */
@@ -92,29 +93,31 @@ export class ModelRegistry {
     }
     const dir = await copyVersionIn(source, manifest, join(this.dir, "versions"));
     const record = candidateRecord(manifest, dir, this.now(), options.metrics);
-    await this.store.putVersion(record).catch((error: Error) => {
-      // Someone registered the same version since the check above.
-      if (/already registered/.test(error.message)) {
-        throw new RegistryError("conflict", error.message, { cause: error });
-      }
-      throw error;
-    });
-    // Set inside the plan, which may run twice; an object, so the type survives the closure.
-    const outcome = { taken: null as string | null };
+    // The record and its first transitions are one commit: a crash leaves either nothing in the
+    // state store (the copied directory is reused by a retry) or the whole registration.
     await this.apply(`register ${version}`, (s) => {
+      const taken = s.versions.find((v) => v.version === version);
+      if (taken)
+        throw new RegistryError("conflict", `version ${version} is already registered (${taken.stage})`);
+      const champion = s.versions.find((v) => v.stage === "champion");
+      // Another writer crowned a champion since the check above.
+      if (options.champion && champion) throw championTaken(version, champion.version);
       const at = this.now();
       const entered = transition(version, null, "candidate", options, at);
-      const champion = s.versions.find((v) => v.stage === "champion");
-      outcome.taken = options.champion && champion ? champion.version : null;
-      if (!options.champion || outcome.taken) return { stages: [], transitions: [entered] };
+      if (!options.champion) return { register: record, stages: [], transitions: [entered] };
       return {
+        register: record,
         stages: [{ version, to: "champion" }],
         experiment: championOnly(this.newExperimentId(), version, at),
         transitions: [entered, transition(version, "candidate", "champion", options, at)],
       };
+    }).catch((error: Error) => {
+      // Someone registered the same version between our read and our commit.
+      if (!(error instanceof RegistryError) && /already registered/.test(error.message)) {
+        throw new RegistryError("conflict", error.message, { cause: error });
+      }
+      throw error;
     });
-    // Another writer crowned a champion between the check above and the commit.
-    if (outcome.taken) throw championTaken(version, outcome.taken, " (it stays registered as a candidate)");
     return requireVersion(await this.store.listVersions(), version);
   }
 
@@ -271,10 +274,10 @@ export class ModelRegistry {
   }
 }
 
-function championTaken(version: string, champion: string, suffix = ""): RegistryError {
+function championTaken(version: string, champion: string): RegistryError {
   return new RegistryError(
     "conflict",
-    `cannot make ${version} the champion: ${champion} is the champion already${suffix}; start a canary of ${version} and promote it`,
+    `cannot make ${version} the champion: ${champion} is the champion already; start a canary of ${version} and promote it`,
   );
 }
 

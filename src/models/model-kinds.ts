@@ -32,7 +32,7 @@ export function createModel(kind: ModelKind, options: HybridOptions = {}): Recom
     case "content":
       return new ContentModel(options.content);
     case "popularity":
-      return new PopularityModel();
+      return new PopularityModel(options.popularity);
   }
 }
 

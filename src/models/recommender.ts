@@ -1,5 +1,6 @@
 import type { CsrMatrix } from "../core/csr.js";
 import type { IdDictionary } from "../core/id-dictionary.js";
+import type { InteractionTable } from "../core/interaction-table.js";
 import type { Item, User } from "../core/types.js";
 
 /** What a model trains on: the training user × item matrix and the metadata around it. */
@@ -15,6 +16,11 @@ export interface TrainingData {
   /** Raw interaction count and latest event time, recorded for freshness checks. */
   readonly interactionCount?: number;
   readonly maxTimestamp?: number | null;
+  /**
+   * The raw events, for parts that learn from their context (time, place): the popularity
+   * prior per location cell × meal period. Only events of pairs in `matrix` may be used.
+   */
+  readonly interactions?: InteractionTable;
 }
 
 /** Options of a batch recommendation call. */

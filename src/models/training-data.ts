@@ -20,5 +20,7 @@ export function trainingDataOf(dataset: Dataset, matrix?: CsrMatrix): TrainingDa
     source: dataset.name,
     interactionCount: matrix ? matrix.indices.length : t.length,
     maxTimestamp,
+    // A split's view keeps the events out: its test pairs' events must not reach training.
+    interactions: matrix ? undefined : t,
   };
 }

@@ -1,4 +1,5 @@
 import { candidateFilter, type FilterRules } from "./candidate-filter.js";
+import { contextPriorOf } from "./context-popularity.js";
 import type { ServingModel } from "./serving-model.js";
 import { TtlLruCache } from "./ttl-lru-cache.js";
 
@@ -14,10 +15,12 @@ export interface PopularContext {
 }
 
 /**
- * Context popularity: the model's global popularity order restricted to items open at the meal
- * period and within the radius. Lists are cached per (snapped centre, radius, meal period): the
- * few busy areas and meal times draw most requests. Per-user rules (seen, excluded) are applied
- * on top, so one cached list serves every user in the context.
+ * Context popularity. With the model's trained per-context prior (location cell × meal period,
+ * see ContextPrior) the order is p(item | context), smoothed towards global popularity; versions
+ * trained before the prior use the global popularity order. Either way the list keeps only items
+ * open at the meal period and within the radius. Lists are cached per (snapped centre, radius,
+ * meal period): the few busy areas and meal times draw most requests. Per-user rules (seen,
+ * excluded) are applied on top, so one cached list serves every user in the context.
  */
 export class PopularLists {
   private readonly cache: TtlLruCache<Int32Array>;
@@ -61,6 +64,11 @@ export class PopularLists {
         k,
       );
     }
+    const prior = contextPriorOf(model.hybrid);
+    if (prior && (near || context.mealPeriod !== undefined)) {
+      const row = prior.lookup({ lat: near?.lat, lon: near?.lon, period: context.mealPeriod });
+      if (row >= 0) return picked.map((item) => ({ item, score: prior.score(row, item) }));
+    }
     return picked.map((item) => ({ item, score: model.popularity[item] }));
   }
 
@@ -72,7 +80,7 @@ export class PopularLists {
       mealPeriod: context.mealPeriod,
     });
     const out: number[] = [];
-    for (const item of model.popularOrder) {
+    for (const item of orderFor(model, context)) {
       if (out.length >= length) break;
       if (accept(item)) out.push(item);
     }
@@ -81,6 +89,14 @@ export class PopularLists {
 }
 
 const EMPTY: ReadonlySet<number> = new Set();
+
+/** Items in the context's popularity order: the trained prior's when present, else global. */
+function orderFor(model: ServingModel, context: PopularContext): Int32Array {
+  const prior = contextPriorOf(model.hybrid);
+  if (!prior || (!context.near && context.mealPeriod === undefined)) return model.popularOrder;
+  const row = prior.lookup({ lat: context.near?.lat, lon: context.near?.lon, period: context.mealPeriod });
+  return row < 0 ? model.popularOrder : prior.order(row);
+}
 
 function snap(degrees: number): number {
   return Math.round(degrees / SNAP_DEGREES) * SNAP_DEGREES;

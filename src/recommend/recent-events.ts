@@ -43,7 +43,17 @@ export function mergeRecent(a: readonly RecentEvent[], b: readonly RecentEvent[]
   return out.sort((x, y) => y.timestamp - x.timestamp);
 }
 
-/** Recent events as catalogue indices with their confidence weights (unknown items skipped). */
+/**
+ * The largest confidence weight one recent event folds in with. The API accepts any finite value,
+ * but a value like 1e308 overflows the fold-in's float32 arithmetic (NaN) and a negative one makes
+ * its system indefinite: either made every later recommendation for that user a 500.
+ */
+const MAX_RECENT_WEIGHT = 1e6;
+
+/**
+ * Recent events as catalogue indices with their confidence weights (unknown items skipped),
+ * clamped to [0, MAX_RECENT_WEIGHT] (a negative value counts like a 0: still an interaction).
+ */
 export function weightedRecent(
   catalog: ItemCatalog,
   recent: readonly RecentEvent[],
@@ -51,7 +61,9 @@ export function weightedRecent(
   const out: { item: number; weight: number }[] = [];
   for (const event of recent) {
     const item = catalog.ids.indexOf(event.itemId);
-    if (item >= 0) out.push({ item, weight: eventWeight(DEFAULT_EVENT_WEIGHTS, event.type, event.value) });
+    if (item < 0) continue;
+    const weight = eventWeight(DEFAULT_EVENT_WEIGHTS, event.type, event.value);
+    out.push({ item, weight: Number.isNaN(weight) ? 0 : Math.min(Math.max(weight, 0), MAX_RECENT_WEIGHT) });
   }
   return out;
 }

@@ -5,12 +5,12 @@ import { variantOf } from "../experiments/assignment.js";
 import type { Preferences, UserFeatures } from "../storage/features/feature-store.js";
 import type { ExperimentState } from "../storage/state/state-store.js";
 import { candidateFilter, type FilterRules } from "./candidate-filter.js";
+import { retrieveInContext } from "./context-popularity.js";
 import type { GuardedFeatureStore } from "./guarded-feature-store.js";
 import { mmrRerank } from "./mmr.js";
 import { PopularLists } from "./popular-lists.js";
 import { LocalRecentEvents, mergeRecent, weightedRecent } from "./recent-events.js";
 import { fallbackOf, type RecommendRequest, type RecommendResult, type Source } from "./recommend-types.js";
-import { retrieve } from "./retrieve.js";
 import type { ServingModel } from "./serving-model.js";
 import { type SimilarItem, similarItems } from "./similar-items.js";
 import { TtlLruCache } from "./ttl-lru-cache.js";
@@ -37,6 +37,16 @@ export const RECOMMEND_DEFAULTS: RecommendOptions = {
   deadlineMs: 50,
   cache: { maxEntries: 10_000, ttlMs: 60_000 },
 };
+
+/** A list the service computed (cache hits are not re-observed), for observers such as drift detection. */
+export interface ServedList {
+  model: ServingModel;
+  variant: Variant;
+  request: RecommendRequest;
+  /** Whether the scores are the model's inner products (false for popularity fallbacks). */
+  personalised: boolean;
+  items: readonly { item: number; score: number }[];
+}
 
 /** Cache lookups reported to metrics: which cache and whether it hit. */
 export type CacheObserver = (cache: "popular" | "user" | "similar", hit: boolean) => void;
@@ -71,6 +81,8 @@ export class RecommendService {
   private readonly similarLists: TtlLruCache<SimilarItem[]>;
   private readonly options: RecommendOptions;
   private readonly observeCache: CacheObserver;
+  /** Called with every list computed; must not throw (drift detection listens here). */
+  onServed: ((list: ServedList) => void) | null = null;
 
   constructor(
     models: ServingModel | ModelSet,
@@ -208,6 +220,13 @@ export class RecommendService {
     if (q) items = this.personal(model, q, request, rules);
     else items = this.popular.top(model, rules, rules, request.k);
     const done = performance.now();
+    this.onServed?.({
+      model,
+      variant,
+      request,
+      personalised: q !== null,
+      items,
+    });
     const result = {
       userId: request.userId,
       modelVersion: model.version,
@@ -228,7 +247,8 @@ export class RecommendService {
   private personal(model: ServingModel, q: Float32Array, request: RecommendRequest, rules: FilterRules) {
     const accept = candidateFilter(model.catalog, rules);
     const pool = request.diversity > 0 ? Math.max(5 * request.k, 50) : request.k;
-    const found = retrieve(model, q, pool, accept);
+    // With a context, the popularity component uses the trained per-context prior (if any).
+    const found = retrieveInContext(model, q, pool, accept, rules);
     let order = Array.from(found.items.keys());
     if (request.diversity > 0) {
       order = mmrRerank(

@@ -3,6 +3,7 @@ import type { RecommendService } from "../recommend/recommend-service.js";
 import type { LoggedEvent } from "../storage/events/event-log.js";
 import type { FeatureStore } from "../storage/features/feature-store.js";
 import type { ServingMetrics } from "../telemetry/metrics.js";
+import type { DriftAccess } from "./routes/drift.js";
 
 /** Where accepted events go: a bounded queue that never blocks the request path. */
 export interface EventIntake {
@@ -22,4 +23,6 @@ export interface AppContext {
   modelName: string;
   /** Event time: the system clock, or the simulation's shared accelerated clock. */
   clock: Clock;
+  /** Drift detection (src/drift) and who may read its report; absent when disabled. */
+  drift?: DriftAccess;
 }

@@ -92,4 +92,11 @@ test("killing Redis under load: zero 5xx, fallbacks served and counted, every ac
   assert.equal(missing.length, 0, `${missing.length} of ${accepted.length} accepted events are not in Redis`);
   assert.equal(posted, accepted.length, "events duplicated or foreign events in the stream");
   assert.equal(stored.size, posted);
+  // The outage went through the spill file, not only memory, and nothing accepted was lost.
+  const metricsAfter = (await fx.app.inject({ url: "/metrics" })).body;
+  const count = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(metricsAfter)?.[1]);
+  assert.ok(count("palate_events_spilled_total") > 0, "events were spilled while Redis was down");
+  assert.ok(count("palate_events_replayed_total") > 0, "spilled events were replayed");
+  assert.equal(count("palate_events_dropped_total"), 0);
+  assert.equal(count("palate_event_queue_depth"), 0);
 });

@@ -14,7 +14,10 @@ interface Desired {
  * Keeps a replica's models in step with the registry: polls the state store's revision (every
  * 500 ms by default, well inside the 2 s a promotion may take to reach every replica), loads
  * versions it does not hold yet, and swaps the champion/canary set in one assignment. A version
- * that fails to load is reported and the current set keeps serving; the next change retries.
+ * that fails to load is reported and the current set keeps serving; the next change retries, and
+ * so does the same revision once `retryFailedMs` has passed (a volume that finishes syncing is
+ * picked up), but not on every poll: verifying a large artifact re-hashes gigabytes, and a broken
+ * canary would otherwise keep every replica doing that twice a second.
  */
 export class RegistryWatcher {
   private readonly store: StateStore;
@@ -23,14 +26,31 @@ export class RegistryWatcher {
   private revision = -1;
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
+  /** The revision whose set last failed to load, and when it may be tried again. */
+  private failedRevision = -1;
+  private retryAt = 0;
+  private readonly retryFailedMs: number;
+  private readonly now: () => number;
   /** Called with each new set; the caller swaps it into the service. */
   onSwap: (set: ModelSet) => void = () => {};
   /** Called when a version fails to load (the current set keeps serving). */
   onError: (error: Error) => void = () => {};
+  /**
+   * Called when the state store cannot be read (the current set keeps serving, the next poll
+   * retries): once per outage, on the first failed poll after a good one, not twice a second.
+   */
+  onStoreError: (error: Error) => void = () => {};
+  private storeFailing = false;
 
-  constructor(store: StateStore, load: (record: ModelVersionRecord) => Promise<ServingModel>) {
+  constructor(
+    store: StateStore,
+    load: (record: ModelVersionRecord) => Promise<ServingModel>,
+    options: { retryFailedMs?: number; now?: () => number } = {},
+  ) {
     this.store = store;
     this.load = load;
+    this.retryFailedMs = options.retryFailedMs ?? 10_000;
+    this.now = options.now ?? Date.now;
   }
 
   /** Loads what the registry says to serve now; throws when it has no champion. */
@@ -50,13 +70,31 @@ export class RegistryWatcher {
     if (this.polling) return;
     this.polling = true;
     try {
-      const revision = await this.store.revision();
-      if (revision === this.revision) return;
-      const set = await this.materialise(await this.desired());
-      this.revision = revision;
-      this.onSwap(set);
-    } catch (error) {
-      this.onError(error as Error);
+      let revision: number;
+      let desired: Desired | null = null;
+      try {
+        revision = await this.store.revision();
+        if (revision !== this.revision && (revision !== this.failedRevision || this.now() >= this.retryAt)) {
+          desired = await this.desired();
+        }
+      } catch (error) {
+        if (!this.storeFailing) this.onStoreError(error as Error);
+        this.storeFailing = true;
+        return;
+      }
+      this.storeFailing = false;
+      if (!desired) return;
+      try {
+        const set = await this.materialise(desired);
+        this.revision = revision;
+        this.failedRevision = -1;
+        this.onSwap(set);
+      } catch (error) {
+        // Only a version that fails to load waits: a state-store hiccup is retried at the next poll.
+        this.failedRevision = revision;
+        this.retryAt = this.now() + this.retryFailedMs;
+        this.onError(error as Error);
+      }
     } finally {
       this.polling = false;
     }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { readConfigFile } from "../core/config-file.js";
+import { DRIFT_DEFAULTS, DriftConfigSchema } from "../drift/drift-config.js";
+import { EventRateLimitSchema } from "./rate-limit.js";
 
 /** The serving configuration tree: defaults here, then a config file, then flags. */
 export const ServeConfigSchema = z
@@ -34,6 +36,18 @@ export const ServeConfigSchema = z
     /** The model name of the KServe v2 routes. */
     modelName: z.string().min(1).max(128).default("palate"),
     logRequests: z.boolean().default(false),
+    /** Per-client token buckets on POST /v1/events (off when absent). */
+    eventRateLimit: EventRateLimitSchema.optional(),
+    /**
+     * Which proxies' X-Forwarded-For to believe for the client address (Fastify's trustProxy:
+     * true, a hop count, or addresses/CIDRs). Behind an ingress every request otherwise comes
+     * from the proxy, and per-IP rate limits would lump all clients together.
+     */
+    trustProxy: z.union([z.boolean(), z.number().int().min(0).max(16), z.string().min(1)]).default(false),
+    /** Production mode: refuses to start without an admin token (also NODE_ENV=production, --production). */
+    production: z.boolean().default(false),
+    /** Drift detection: windows, thresholds, retrain trigger (docs/drift.md). */
+    drift: DriftConfigSchema.default(DRIFT_DEFAULTS),
     /** `system`, or a simulation's shared accelerated clock `sim:START,ANCHOR_MS,SPEED`. */
     clock: z.string().min(1).default("system"),
     /** Admin bearer token; prefer the PALATE_ADMIN_TOKEN environment variable over a file. */

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { parseClock } from "../core/clock.js";
 import { PalateError } from "../core/errors.js";
+import { DriftMonitor } from "../drift/drift-monitor.js";
+import { attachDriftBaselines } from "../drift/model-baselines.js";
 import { catalogFacts } from "../experiments/catalog-facts.js";
 import { DecisionRulesSchema } from "../experiments/decision.js";
 import { ModelRegistry } from "../experiments/registry.js";
@@ -13,15 +15,27 @@ import { openEventSink } from "../storage/events/open-event-sink.js";
 import { openFeatureStore } from "../storage/features/open-feature-store.js";
 import { openStateStore } from "../storage/state/open-state-store.js";
 import type { StateStore } from "../storage/state/state-store.js";
+import { registerDriftMetrics } from "../telemetry/drift-metrics.js";
+import { readExperiment } from "../telemetry/experiment-reading.js";
 import { ServingMetrics } from "../telemetry/metrics.js";
 import { buildApp } from "./app.js";
 import type { AppContext } from "./app-context.js";
+import { DashboardSamplers, type DashboardSamplingOptions } from "./dashboard/dashboard-samplers.js";
 import { ItemSync } from "./item-sync.js";
+import { EventRateLimiter } from "./rate-limit.js";
 import { RegistryWatcher } from "./registry-watcher.js";
 import type { ServeConfig } from "./serve-config.js";
 
 /** What to serve: one model version, or a registry's champion and canary. */
 export type ServingTarget = { model: string } | { registry: string; state?: string };
+
+/** Process-level options beside the serving configuration. */
+export interface ServingOptions {
+  /** `palate demo`: the dashboard's read-only registry and experiment views need no token. */
+  demo?: boolean;
+  /** How often and how much the dashboard's series sample. */
+  dashboard?: DashboardSamplingOptions;
+}
 
 /** A running server and how to stop it. */
 export interface RunningServer {
@@ -30,6 +44,8 @@ export interface RunningServer {
   queue: EventQueue;
   /** The registry's state store when serving a registry. */
   state: StateStore | null;
+  /** The dashboard's sampled series (tests call `sampleNow`). */
+  dashboard: DashboardSamplers;
   /** Re-reads the registry now instead of at the next poll (registry mode). */
   syncRegistry(): Promise<void>;
   /**
@@ -48,8 +64,9 @@ export interface RunningServer {
 export async function startServer(
   target: string | ServingTarget,
   config: ServeConfig,
+  options: ServingOptions = {},
 ): Promise<RunningServer & { url: string }> {
-  const serving = await createServing(target, config);
+  const serving = await createServing(target, config, options);
   const address = await serving.app.listen({ port: config.port, host: config.host });
   return { ...serving, url: address };
 }
@@ -63,6 +80,7 @@ export function registryStateUrl(registryDir: string): string {
 export async function createServing(
   target: string | ServingTarget,
   config: ServeConfig,
+  options: ServingOptions = {},
 ): Promise<RunningServer> {
   const source: ServingTarget = typeof target === "string" ? { model: target } : target;
   const metrics = new ServingMetrics();
@@ -90,24 +108,35 @@ export async function createServing(
     state && "registry" in source
       ? new ModelRegistry(state, { dir: source.registry, clock: context.clock })
       : null;
+  // The experiment's gauges come from the state store at scrape time (the controller computes them).
+  if (state) metrics.watchExperiment(() => readExperiment(state, context.service?.model.catalog.size ?? 0));
   const adminToken = config.adminToken ?? process.env.PALATE_ADMIN_TOKEN;
+  const experiment = registry
+    ? {
+        registry,
+        rules: DecisionRulesSchema.parse(config.rules ?? {}),
+        catalog: () => {
+          const catalog = context.service?.model.catalog;
+          return catalogFacts(
+            catalog ? Array.from({ length: catalog.size }, (_, i) => catalog.metadata(i)) : [],
+          );
+        },
+      }
+    : null;
+  const dashboard = new DashboardSamplers(metrics, () => context.clock, experiment, options.dashboard);
+  // Drift detection watches every served list (docs/drift.md).
+  const drift = config.drift.enabled ? new DriftMonitor(config.drift, () => context.clock()) : null;
+  if (drift) {
+    context.drift = { monitor: drift, token: adminToken || null, open: options.demo ?? false };
+    registerDriftMetrics(metrics.registry, drift, () => context.service?.model ?? null);
+  }
   const app = await buildApp(context, {
     bodyLimit: config.bodyLimitBytes,
+    eventRateLimit: config.eventRateLimit ? new EventRateLimiter(config.eventRateLimit) : undefined,
+    trustProxy: config.trustProxy,
     logger: config.logRequests,
-    admin:
-      registry && adminToken
-        ? {
-            token: adminToken,
-            registry,
-            rules: DecisionRulesSchema.parse(config.rules ?? {}),
-            catalog: () => {
-              const catalog = context.service?.model.catalog;
-              return catalogFacts(
-                catalog ? Array.from({ length: catalog.size }, (_, i) => catalog.metadata(i)) : [],
-              );
-            },
-          }
-        : undefined,
+    admin: experiment && adminToken ? { token: adminToken, ...experiment } : undefined,
+    dashboard: { samplers: dashboard, experiment, token: adminToken || null, demo: options.demo ?? false },
   });
   const guard = new GuardedFeatureStore(
     featureStore,
@@ -116,7 +145,11 @@ export async function createServing(
     (o, s) => metrics.featureStoreDuration.labels(o).observe(s),
   );
   const items = new ItemSync(context, featureStore);
-  const loadVersion = async (dir: string) => ServingModel.from(await loadModel(dir));
+  const loadVersion = async (dir: string) => {
+    const loaded = await loadModel(dir);
+    metrics.rememberModel(loaded.manifest);
+    return attachDriftBaselines(ServingModel.from(loaded), loaded.manifest);
+  };
   let watcher: RegistryWatcher | null = null;
   const install = (set: ModelSet) => {
     const service = context.service;
@@ -129,9 +162,8 @@ export async function createServing(
         { deadlineMs: config.deadlineMs, cache: config.cache },
         (c, hit) => metrics.cacheLookups.labels(c, hit ? "hit" : "miss").inc(),
       );
-    metrics.modelInfo.reset();
-    metrics.modelInfo.labels(set.champion.version, "champion").set(1);
-    if (set.canary) metrics.modelInfo.labels(set.canary.version, "canary").set(1);
+    if (drift && context.service) context.service.onServed = (list) => drift.observe(list);
+    metrics.serving(set.champion.version, set.canary?.version ?? null);
     // Models swapped in have none of the API's item changes yet: apply them all again.
     items.reset();
     void items.sync();
@@ -144,7 +176,15 @@ export async function createServing(
       watcher = new RegistryWatcher(state as StateStore, (record) => loadVersion(record.dir));
       install(await watcher.initial());
       watcher.onSwap = (set) => install(set);
-      watcher.onError = () => metrics.modelLoadFailures.inc();
+      watcher.onError = (error) => {
+        metrics.modelLoadFailures.inc();
+        // The operator's only sign of a broken version besides the counter: say which and why.
+        console.error(`palate serve: registry: ${error.message} (still serving the current set)`);
+      };
+      watcher.onStoreError = (error) =>
+        console.error(
+          `palate serve: registry state store: ${error.message} (retrying; still serving the current set)`,
+        );
       watcher.start();
     }
   } catch (error) {
@@ -162,11 +202,13 @@ export async function createServing(
   // Without Redis at start the catalogue is the model's until the next successful poll.
   await items.sync();
   items.start(config.itemSyncMs);
+  dashboard.start();
   return {
     app,
     context,
     queue,
     state,
+    dashboard,
     async syncRegistry() {
       await watcher?.poll();
     },
@@ -183,6 +225,7 @@ export async function createServing(
     },
     async close() {
       items.stop();
+      dashboard.stop();
       await app.close();
       await watcher?.close();
       if (!watcher) await context.service?.model.close();

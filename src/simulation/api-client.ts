@@ -10,7 +10,7 @@ export interface ApiResponse {
 }
 
 /** How the simulator talks to the API: over HTTP, or in-process through Fastify's `inject` in tests. */
-export type ApiCall = (method: "GET" | "POST", path: string, body?: unknown) => Promise<ApiResponse>;
+export type ApiCall = (method: "GET" | "POST" | "PUT", path: string, body?: unknown) => Promise<ApiResponse>;
 
 /** An ApiCall over HTTP that can release its pooled connections. */
 export type HttpApi = ApiCall & {
@@ -37,7 +37,7 @@ export function httpApi(target: string, options: HttpApiOptions = {}): HttpApi {
   const agent = new transport.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
   const prefix = base.pathname.replace(/\/$/, "");
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const call = (method: "GET" | "POST", path: string, body?: unknown) =>
+  const call = (method: "GET" | "POST" | "PUT", path: string, body?: unknown) =>
     new Promise<ApiResponse>((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const request = transport.request(

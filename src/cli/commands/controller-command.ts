@@ -2,10 +2,12 @@ import { hostname } from "node:os";
 import { Command } from "commander";
 import { parseClock } from "../../core/clock.js";
 import { readConfigFile } from "../../core/config-file.js";
+import { InputError } from "../../core/errors.js";
 import { catalogFacts } from "../../experiments/catalog-facts.js";
 import { Controller } from "../../experiments/controller.js";
-import { DecisionRulesSchema } from "../../experiments/decision.js";
 import { ModelRegistry } from "../../experiments/registry.js";
+import { ControllerRulesSchema, splitControllerRules } from "../../experiments/retrain-rules.js";
+import { Retrainer } from "../../experiments/retrainer.js";
 import type { HybridModel } from "../../models/hybrid/hybrid-model.js";
 import { loadModel } from "../../models/model-kinds.js";
 import { registryStateUrl } from "../../server/server.js";
@@ -22,12 +24,15 @@ interface ControllerFlags {
   intervalMs: number;
   clock?: string;
   rules?: string;
+  retrain?: boolean;
 }
 
 /** `palate controller`: the control loop of a deployment (one leader; others idle). */
 export function controllerCommand(): Command {
   return new Command("controller")
-    .description("run the experiment controller: read events, compare variants, promote or roll back")
+    .description(
+      "run the experiment controller: read events, compare variants, promote or roll back; with --retrain, retrain on stale data",
+    )
     .requiredOption("--registry <dir>", "the model registry directory")
     .option(
       "--state <url>",
@@ -37,12 +42,38 @@ export function controllerCommand(): Command {
     .option("--interactions <url>", "interaction store to ingest events into (sqlite:PATH)")
     .option("--interval-ms <n>", "pause between ticks", intOption(10, 3_600_000), 1000)
     .option("--clock <spec>", "system, or a simulation's shared clock (env PALATE_CLOCK)")
-    .option("--rules <file>", "decision rules as JSON (alpha, tolerances, minimum duration, …)")
+    .option(
+      "--rules <file>",
+      "rules as JSON: canary decisions (alpha, tolerances, minDurationMs, …) and a 'retrain' section (freshness, gate, training, canaryPercent)",
+    )
+    .option(
+      "--retrain",
+      "retrain when the data is stale (needs --interactions): offline gate, then a canary or a rejection; same as retrain.enabled in --rules",
+    )
+    .addHelpText(
+      "after",
+      `
+Retraining (--retrain): every tick the controller copies new events into --interactions; while no
+canary runs it compares the data with the champion's snapshot (default: stale at >= 5% new
+interactions, or >= 24 h old with any new data), trains a hybrid in a child process, compares it
+with the champion on the newest held-out interactions (nDCG@10 and coverage) and starts a 10%
+canary if it holds up, or records it as rejected with the numbers. Example --rules file:
+  {"minDurationMs": 86400000, "retrain": {"freshness": {"minNewShare": 0.05},
+   "gate": {"maxNdcgDrop": 0.05, "maxCoverageDrop": 0.1}, "canaryPercent": 10}}`,
+    )
     .action(async (flags: ControllerFlags) => {
       const clock = parseClock(flags.clock ?? process.env.PALATE_CLOCK ?? "system");
-      const rules = DecisionRulesSchema.parse(
-        flags.rules ? readConfigFile(flags.rules, DecisionRulesSchema) : {},
+      const parsed = ControllerRulesSchema.parse(
+        flags.rules ? readConfigFile(flags.rules, ControllerRulesSchema) : {},
       );
+      const { decision: rules, retrain } = splitControllerRules(parsed);
+      const retraining = flags.retrain === true || retrain.enabled;
+      if (retraining && !flags.interactions) {
+        throw new InputError(
+          { source: "--retrain" },
+          "retraining needs an interaction store to train on: add --interactions sqlite:PATH",
+        );
+      }
       const store = await openStateStore(flags.state ?? registryStateUrl(flags.registry));
       const registry = new ModelRegistry(store, { dir: flags.registry, clock });
       const sink = await openEventSink(flags.eventLog, { waitForConnection: false });
@@ -57,19 +88,22 @@ export function controllerCommand(): Command {
         owner: `${hostname()}:${process.pid}`,
         rules,
         catalog: catalogFacts(items),
-        ingest: interactions
-          ? (events) =>
-              interactions.append(
-                events.map((e) => ({
-                  userId: e.userId,
-                  itemId: e.itemId,
-                  type: e.type,
-                  value: e.value,
-                  timestamp: e.timestamp,
-                })),
-              )
-          : undefined,
+        interactions: interactions ?? undefined,
+        retrainer:
+          retraining && interactions && flags.interactions
+            ? new Retrainer({
+                registry,
+                interactions,
+                interactionsUrl: flags.interactions,
+                rules: retrain,
+                clock,
+              })
+            : undefined,
         onTick: (report) => {
+          if (report.retrain)
+            console.log(
+              `${new Date(clock()).toISOString()} retrain ${report.retrain.action}${report.retrain.version ? ` ${report.retrain.version}` : ""}: ${report.retrain.reason}`,
+            );
           if (report.decision && report.decision.action !== "continue")
             console.log(
               `${new Date(clock()).toISOString()} ${report.decision.action} ${report.decision.version}: ${report.decision.reason}`,

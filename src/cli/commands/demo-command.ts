@@ -1,73 +1,127 @@
-import { join } from "node:path";
 import { Command } from "commander";
-import { generateCity } from "../../data/city/generate.js";
-import { loadDataset } from "../../data/load-dataset.js";
-import { newVersionName } from "../../models/artifact/artifact-writer.js";
-import { HybridModel } from "../../models/hybrid/hybrid-model.js";
-import { trainingDataOf } from "../../models/training-data.js";
-import { ServeConfigSchema } from "../../server/serve-config.js";
-import { startServer } from "../../server/server.js";
-import { intOption } from "../option-parsers.js";
-import { StageProgress } from "../progress.js";
-import { closeOnSignals, printExampleRequests } from "./serve-command.js";
-
-/** The sample city of the demo: small enough to generate and train in seconds. */
-const SAMPLE_CITY = { users: 5_000, restaurants: 500, days: 28, seed: 42 } as const;
-
-interface DemoOptions {
-  dir: string;
-  port: number;
-  serve: boolean;
-}
+import { parseClock, simClockSpec } from "../../core/clock.js";
+import { InputError } from "../../core/errors.js";
+import { readCityManifest } from "../../data/city/manifest.js";
+import { printDemoAccess } from "../demo/demo-access.js";
+import { createDemoRegistry } from "../demo/demo-registry.js";
+import { simTime } from "../demo/demo-report.js";
+import {
+  CANARY_PERCENT,
+  CONTROLLER_INTERVAL_MS,
+  DEMO_SPEED,
+  DEMO_START_HOUR,
+  demoFlags,
+  nextHourOfDay,
+} from "../demo/demo-settings.js";
+import { prepareWorkspace } from "../demo/demo-workspace.js";
+import { startLiveDemo } from "../demo/live-demo.js";
+import { intOption, numberOption } from "../option-parsers.js";
+import { printExampleRequests } from "./serve-command.js";
 
 /**
- * `palate demo` (what `npm start` runs): generate the sample city, train the hybrid on it, write
- * a model version and serve it on embedded defaults (in-memory feature store, SQLite event log).
+ * `palate demo` (what `npm start` runs): the sample city, last week's and this week's hybrid in a
+ * registry as champion and 10% canary, served with the experiment controller and a simulated
+ * stream of the city's users on an accelerated clock — a live experiment on the dashboard within
+ * a minute, with no Redis and no network.
  */
 export function demoCommand(): Command {
   return new Command("demo")
     .description(
-      "generate the sample city, train the hybrid and serve it on http://localhost:8080 (what npm start runs)",
+      "a live experiment on http://localhost:8080/dashboard: the sample city, a champion and a canary, simulated traffic (what npm start runs)",
     )
-    .option("--dir <dir>", "working directory for the city, the model and the event log", ".palate/demo")
-    .option("--port <n>", "port to serve on", intOption(0, 65_535), 8080)
-    .option("--no-serve", "stop after training (print the model version)")
-    .action(async (options: DemoOptions) => {
-      const cityDir = join(options.dir, "city");
-      console.log(
-        `Generating the sample city (${SAMPLE_CITY.users} users, ${SAMPLE_CITY.restaurants} restaurants, ${SAMPLE_CITY.days} days, seed ${SAMPLE_CITY.seed}) …`,
-      );
-      const city = await generateCity(SAMPLE_CITY, cityDir);
-      console.log(
-        `  ${city.events.toLocaleString("en-US")} events (${city.views} views, ${city.clicks} clicks, ${city.bookings} bookings); ` +
-          `top 10% of restaurants draw ${(city.top10Share * 100).toFixed(1)}% of them`,
-      );
-      const { dataset } = await loadDataset({ kind: "dataset", name: "city", path: cityDir });
-      const progress = new StageProgress();
-      const model = new HybridModel({
-        onStage: (stage, seconds) => progress.finish(stage, seconds),
-        onProgress: (stage, done, total) => progress.update(stage, done, total),
+    .option("--dir <dir>", "working directory (reset on every run; city and models reused)", ".palate/demo")
+    .option("--port <n>", "port to serve on (0: any free port)", intOption(0, 65_535), 8080)
+    .option("--no-serve", "stop after training and filling the registry")
+    .option("--no-traffic", "serve and run the controller, but send no simulated traffic")
+    .option(
+      "--no-retrain",
+      "stop after the first decision instead of retraining on stale data for the next experiment",
+    )
+    .option(
+      "--rate <r>",
+      "simulated recommendation requests per real second, at most",
+      numberOption(0.1, 1000),
+      40,
+    )
+    .option("--users <n>", "users of the sample city", intOption(50, 1_000_000), 5_000)
+    .option("--restaurants <n>", "restaurants of the sample city", intOption(20, 100_000), 500)
+    .addHelpText(
+      "after",
+      `
+The champion is the hybrid trained on the city without its last 7 days (last week's model), the
+${CANARY_PERCENT}% canary the same hybrid on everything (this week's retrain). Simulated time starts at
+${DEMO_START_HOUR}:00 the day after the city's history and runs ${DEMO_SPEED}x (a day a minute); the controller decides
+with demo rules (6 simulated hours, 300 lists a variant). Then, unless --no-retrain, the controller
+retrains on stale data (the simulated events are ingested), gates the candidate offline and
+canaries it: the next experiment. See docs/demo.md.`,
+    )
+    .action(async (raw: Record<string, unknown>, command: Command) => {
+      const flags = demoFlags(raw);
+      const given = (name: string) => command.getOptionValueSource(name) === "cli";
+      if (!flags.serve) {
+        const pointless = ["port", "rate"].filter(given).map((n) => `--${n}`);
+        if (!flags.traffic) pointless.push("--no-traffic");
+        if (!flags.retrain) pointless.push("--no-retrain");
+        if (pointless.length > 0)
+          throw new InputError(
+            { source: "--no-serve" },
+            `nothing is served, so ${pointless.join(" and ")} would do nothing`,
+          );
+      }
+      if (!flags.traffic && given("rate"))
+        throw new InputError(
+          { source: "--no-traffic" },
+          "no simulated traffic is sent, so --rate would do nothing",
+        );
+
+      const workspace = await prepareWorkspace(flags.dir, {
+        users: flags.users,
+        restaurants: flags.restaurants,
       });
-      await model.fit(trainingDataOf(dataset));
+      const city = await readCityManifest(workspace.cityDir);
+      const simStart = nextHourOfDay(city.summary.endTime * 1000, DEMO_START_HOUR);
+      const clockSpec = simClockSpec(simStart, DEMO_SPEED);
+      const experiment = await createDemoRegistry(workspace.registryDir, workspace, parseClock(clockSpec));
       console.log(
-        "Validation nDCG@10 by history bucket (cold, warm, hot):",
-        model.learned.validationNdcg.map((v) => v.toFixed(3)).join(", "),
+        `Registry ${workspace.registryDir}: champion ${experiment.champion}, canary ${experiment.canary} on ${CANARY_PERCENT}% of users`,
       );
-      console.log("Blend weights:", JSON.stringify(model.describeWeights()));
-      const modelDir = join(options.dir, "models", newVersionName(model.kind));
-      await model.save(modelDir);
-      console.log(`Model version: ${modelDir}`);
-      if (!options.serve) return;
-      const server = await startServer(
-        modelDir,
-        ServeConfigSchema.parse({
-          port: options.port,
-          eventLog: `sqlite:${join(options.dir, "events.db")}`,
-          spillPath: join(options.dir, "events.spill.ndjson"),
-        }),
+      if (!flags.serve) {
+        console.log(`Serve it with: npx palate serve --registry ${workspace.registryDir}`);
+        return;
+      }
+      const demo = await startLiveDemo({
+        workspace,
+        port: flags.port,
+        clockSpec,
+        rate: flags.traffic ? flags.rate : null,
+        retrain: flags.retrain,
+      });
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.log(`${signal}: stopping the traffic, the controller and the server (draining events) …`);
+        demo.stop().then(
+          () => process.exit(0),
+          (error: Error) => {
+            console.error(`palate: shutdown failed: ${error.message}`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
+
+      const served = demo.server.context.service?.model;
+      printExampleRequests(demo.server, served?.users.idAt(0) ?? "u1", served?.catalog.ids.idAt(0) ?? "r1");
+      printDemoAccess(demo.url);
+      console.log(
+        `Simulated time starts ${simTime(simStart)} and runs ${DEMO_SPEED}x (a day a minute); the controller looks every ${CONTROLLER_INTERVAL_MS / 1000} s.`,
       );
-      closeOnSignals(server);
-      const served = server.context.service?.model;
-      printExampleRequests(server, served?.users.idAt(0) ?? "u1", served?.catalog.ids.idAt(0) ?? "r1");
+      console.log(
+        flags.traffic
+          ? `Traffic: the city's ${city.params.users.toLocaleString("en-US")} users, at most ${flags.rate} requests/s. Ctrl-C stops.`
+          : "No simulated traffic (--no-traffic): send your own requests. Ctrl-C stops.",
+      );
     });
 }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
+import { parseClock } from "../../core/clock.js";
 import { InputError } from "../../core/errors.js";
 import { ModelRegistry, type RegistryStatus } from "../../experiments/registry.js";
 import { registryStateUrl } from "../../server/server.js";
@@ -9,6 +10,7 @@ import { openStateStore } from "../../storage/state/open-state-store.js";
 interface RegistryFlags {
   registry: string;
   state?: string;
+  clock?: string;
 }
 
 /**
@@ -28,7 +30,9 @@ async function withRegistry<T>(
   }
   const store = await openStateStore(flags.state ?? registryStateUrl(flags.registry));
   try {
-    return await use(new ModelRegistry(store, { dir: flags.registry }));
+    // A simulation's clock, so that registration times and ages agree with the controller's.
+    const clock = parseClock(flags.clock ?? process.env.PALATE_CLOCK ?? "system");
+    return await use(new ModelRegistry(store, { dir: flags.registry, clock }));
   } finally {
     await store.close();
   }
@@ -47,7 +51,11 @@ function registryCommand(name: string, description: string): Command {
   return new Command(name)
     .description(description)
     .requiredOption("--registry <dir>", "the registry directory (versions/ and state.db)")
-    .option("--state <url>", "state store URL (default sqlite:REGISTRY/state.db; redis://… to share it)");
+    .option("--state <url>", "state store URL (default sqlite:REGISTRY/state.db; redis://… to share it)")
+    .option(
+      "--clock <spec>",
+      "system, or a simulation's shared clock sim:START,ANCHOR_MS,SPEED for the history's times (env PALATE_CLOCK)",
+    );
 }
 
 /** The registry as a short table: version, stage, when registered, the last decision. */

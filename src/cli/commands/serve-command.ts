@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { InputError } from "../../core/errors.js";
+import { checkProductionToken } from "../../server/admin-auth.js";
 import { resolveServeConfig } from "../../server/serve-config.js";
 import { type RunningServer, startServer } from "../../server/server.js";
 import { intOption } from "../option-parsers.js";
@@ -15,6 +16,7 @@ interface ServeFlags {
   featureStore?: string;
   eventLog?: string;
   config?: string;
+  production?: boolean;
 }
 
 /** Stops the server on SIGTERM/SIGINT after draining the event queue (Kubernetes sends SIGTERM). */
@@ -73,6 +75,10 @@ export function serveCommand(): Command {
     .option("--feature-store <url>", "feature store URL (memory: or redis://…), overrides --redis")
     .option("--event-log <url>", "event log URL (sqlite:PATH or redis://…), overrides --redis")
     .option("--config <file>", "JSON configuration (see README: serving configuration)")
+    .option(
+      "--production",
+      "production mode: refuse to start without PALATE_ADMIN_TOKEN (also NODE_ENV=production)",
+    )
     .action(async (flags: ServeFlags) => {
       if (Boolean(flags.model) === Boolean(flags.registry)) {
         throw new InputError({ source: "palate serve" }, "give exactly one of --model DIR or --registry DIR");
@@ -83,7 +89,9 @@ export function serveCommand(): Command {
         host: flags.host,
         featureStore: flags.featureStore ?? flags.redis,
         eventLog: flags.eventLog ?? flags.redis,
+        production: flags.production,
       });
+      checkProductionToken(config);
       const target = flags.model
         ? { model: flags.model }
         : { registry: flags.registry as string, state: flags.state };

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { PalateError } from "../../core/errors.js";
+import type { DriftBaselines } from "./drift-baselines.js";
 import { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION, type Manifest, type MatrixEntry } from "./manifest.js";
 
 /** A matrix to store: float32 or int32 values with a 1-D or 2-D shape. */
@@ -20,6 +21,8 @@ export interface ArtifactContent {
   metrics: Record<string, unknown>;
   matrices: Record<string, MatrixData>;
   idMaps: Record<string, readonly string[]>;
+  /** Training-time distributions for drift detection, written into the manifest. */
+  driftBaselines?: DriftBaselines;
   /**
    * Writes nested content (e.g. a hybrid's part artifacts) into the temporary directory before
    * it is renamed into place, so the whole version still appears atomically.
@@ -95,6 +98,7 @@ export async function writeArtifact(dir: string, content: ArtifactContent): Prom
       metrics: content.metrics,
       matrices,
       idMaps,
+      ...(content.driftBaselines ? { driftBaselines: content.driftBaselines } : {}),
     };
     if (content.writeNested) await content.writeNested(tmp);
     await writeFile(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);

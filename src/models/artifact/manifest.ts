@@ -46,5 +46,11 @@ export const ManifestSchema = z.object({
   metrics: z.record(z.string(), z.unknown()),
   matrices: z.record(z.string(), MatrixEntrySchema),
   idMaps: z.record(z.string(), IdMapEntrySchema),
+  /**
+   * Training-time distributions for drift detection (see drift-baselines.ts). Kept loose here and
+   * parsed by the drift monitor, so a baseline it cannot read never stops a model from loading;
+   * artifacts written before baselines existed have none.
+   */
+  driftBaselines: z.record(z.string(), z.unknown()).optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

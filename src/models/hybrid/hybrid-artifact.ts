@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { PalateError } from "../../core/errors.js";
@@ -5,6 +6,7 @@ import { type Item, ItemSchema, type User } from "../../core/types.js";
 import type { AlsModel } from "../als/als-model.js";
 import type { Artifact } from "../artifact/artifact-reader.js";
 import { type MatrixData, newVersionName, writeArtifact } from "../artifact/artifact-writer.js";
+import { computeDriftBaselines } from "../artifact/drift-baselines.js";
 import { trainingSnapshotContent, trainingSnapshotFrom } from "../artifact/training-snapshot.js";
 import type { CleoraModel } from "../cleora/cleora-model.js";
 import type { ContentModel } from "../content/content-model.js";
@@ -42,7 +44,15 @@ export async function saveHybrid(model: HybridModel, dir: string): Promise<void>
       weights: state.weights.map((w) => [...w]),
       buckets: state.buckets,
     },
-    metrics: { validationNdcgByBucket: state.validationNdcg, weights: model.describeWeights() },
+    metrics: {
+      validationNdcgByBucket: state.validationNdcg,
+      weights: model.describeWeights(),
+      ...(state.fitSeconds === undefined ? {} : { trainingSeconds: state.fitSeconds }),
+    },
+    // Drift detection compares live traffic with these (seen items excluded, as serving does).
+    driftBaselines: computeDriftBaselines(data, (users, k, candidates) =>
+      model.recommend(users, { k, exclude: data.matrix, candidates }),
+    ),
     matrices: {
       ...base.matrices,
       ...externalMatrices(state.parts, data.users.size),
@@ -91,6 +101,9 @@ export async function loadHybrid(
       const counts = new Float32Array(train.nCols);
       for (const item of train.indices) counts[item]++;
       parts.push(popularityPart(counts));
+      // Versions since the per-context prior nest the popularity model; older ones do not.
+      const nested = join(artifact.dir, "parts", name);
+      if (existsSync(join(nested, "manifest.json"))) models.set(name, await loadPart(nested));
       continue;
     }
     const model = await loadPart(join(artifact.dir, "parts", name));

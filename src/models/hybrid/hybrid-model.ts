@@ -35,6 +35,8 @@ export interface HybridState {
   /** Item metadata by item index (serving filters by location and opening hours). */
   itemMeta: readonly (Item | undefined)[];
   validationNdcg: number[];
+  /** Wall time of fit() in seconds (absent for a state loaded from an older artifact). */
+  fitSeconds?: number;
   /** Content → part projections by part name, to give items added later cf and graph vectors. */
   projections: Map<string, ColdItemProjection>;
 }
@@ -72,10 +74,13 @@ export class HybridModel implements Recommender {
     const v = { ...HYBRID_DEFAULTS.validation, ...o.validation };
     const stage = o.onStage;
     const nItems = data.matrix.nCols;
+    const fitStarted = performance.now();
 
     const base = stratifiedSplit(data.matrix, { by: "item", ratio: v.ratio, seed: v.seed });
     const carved = coldUserSplit(data.matrix, { fraction: v.coldFraction, n: v.coldN, seed: v.seed, base });
-    const validationData = { ...data, matrix: carved.train };
+    // No raw events: the weight search scores global popularity only, so the per-context prior
+    // would be fitted for nothing (its fit is linear in the events, seconds at 20M).
+    const validationData = { ...data, matrix: carved.train, interactions: undefined };
     const phase1 = await trainParts(
       names,
       validationData,
@@ -139,6 +144,7 @@ export class HybridModel implements Recommender {
       itemMeta: data.itemMeta,
       validationNdcg,
       projections,
+      fitSeconds: (performance.now() - fitStarted) / 1000,
     });
   }
 

@@ -6,6 +6,7 @@ import { ContentModel, type ContentModelOptions } from "../content/content-model
 import { ElsaModel, type ElsaOptions } from "../elsa/elsa-model.js";
 import { alignEmbeddings, externalPart } from "../external/external-part.js";
 import type { ExternalEmbeddings } from "../external/read-embeddings.js";
+import { PopularityModel, type PopularityOptions } from "../popularity/popularity-model.js";
 import type { Recommender, TrainingData } from "../recommender.js";
 import type { HybridPart, PartName } from "./hybrid-part.js";
 import { alsPart, cleoraPart, contentPart, elsaPart, popularityPart } from "./parts.js";
@@ -16,6 +17,8 @@ export interface PartOptions {
   elsa?: ElsaOptions;
   cleora?: CleoraOptions;
   content?: ContentModelOptions;
+  /** The popularity part's per-context prior (its global column always counts distinct users). */
+  popularity?: Pick<PopularityOptions, "context">;
   /** Externally trained embeddings to blend in as the `external` part. */
   external?: { items: ExternalEmbeddings; users?: ExternalEmbeddings };
 }
@@ -89,9 +92,14 @@ export async function trainParts(
         models.set(name, model);
         break;
       }
-      case "popularity":
-        parts.push(popularityPart(itemUserCounts(data)));
+      case "popularity": {
+        // Saved as a nested part so serving finds the per-context prior beside the global column.
+        const model = new PopularityModel({ context: options.popularity?.context });
+        await model.fit(data);
+        parts.push(popularityPart(model.itemScores));
+        models.set(name, model);
         break;
+      }
       case "external": {
         if (!options.external) throw new PalateError("the external part needs imported embeddings");
         const { items, users } = options.external;

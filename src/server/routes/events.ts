@@ -6,6 +6,7 @@ import { EventsAccepted } from "../api-schemas.js";
 import type { AppContext } from "../app-context.js";
 import { jsonSchema } from "../json-schema.js";
 import { sendProblem } from "../problem.js";
+import type { EventRateLimiter } from "../rate-limit.js";
 import { bodySchema } from "../validator.js";
 
 /** Largest batch one request may post. */
@@ -28,8 +29,20 @@ function timestampOf(input: EventInput, now: number): number | string {
  * written. The queue logs asynchronously; the user's recent list is updated here (for the very
  * next recommendation) and in the feature store without waiting for it.
  */
-export function eventRoutes(context: AppContext): FastifyPluginAsync {
+export function eventRoutes(context: AppContext, limiter?: EventRateLimiter): FastifyPluginAsync {
   return async (app) => {
+    // After parsing (a batch costs one token per event) and before validation, so a flood of
+    // invalid requests is limited too. The hook is scoped to this plugin: only /v1/events.
+    if (limiter)
+      app.addHook("preValidation", async (request, reply) => {
+        const events = Array.isArray(request.body) ? request.body.length : 1;
+        const verdict = limiter.take(limiter.clientOf(request), events);
+        if (verdict.allowed) return;
+        context.metrics.eventsRateLimited.inc(events);
+        return sendProblem(reply, 429, "this client is sending events faster than its rate limit allows", {
+          "retry-after": String(verdict.retryAfterSeconds),
+        });
+      });
     app.post<{ Body: EventInput | EventInput[] }>(
       "/v1/events",
       {

@@ -43,8 +43,9 @@ function flatten(data: unknown[]): unknown[] {
  */
 export function kserveRoutes(context: AppContext): FastifyPluginAsync {
   return async (app) => {
-    app.setErrorHandler((error: FastifyError, _request, reply) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
       const { status, detail } = describeError(error);
+      if (status >= 500) request.log.error({ err: error }, "request failed");
       return inferError(reply, status, detail);
     });
     const hide = { schema: { hide: true } };

@@ -55,6 +55,7 @@ export function recommendationRoutes(context: AppContext): FastifyPluginAsync {
         if (!service) return sendProblem(reply, 503, "no model loaded yet", { "retry-after": "5" });
         const result = await service.recommend(toRecommendRequest(request.query));
         context.metrics.recommendations.labels(result.source, result.fallback ?? "none").inc();
+        if (result.fallback) context.metrics.markFallback(request);
         logImpression(context, result, request.query.session_id);
         reply.header("x-palate-variant", result.variant);
         return {

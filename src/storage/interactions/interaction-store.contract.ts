@@ -244,6 +244,27 @@ export function runInteractionStoreContract(
       }
     });
 
+    it("appendFrom writes rows and the source's position together; positions are per source", () =>
+      withStore(async (store) => {
+        assert.equal(await store.positionOf("events"), null);
+        await store.appendFrom("events", "7", rows(3));
+        await store.appendFrom("other", "a", rows(1, 3));
+        await store.appendFrom("events", "9", []);
+        assert.equal(await store.positionOf("events"), "9");
+        assert.equal(await store.positionOf("other"), "a");
+        assert.equal(await store.count(), 4);
+      }));
+
+    it("appendFrom rejects a bad batch without moving the position", () =>
+      withStore(async (store) => {
+        await store.appendFrom("events", "1", rows(2));
+        const bad = [...rows(1, 2), { ...rows(1, 3)[0], userId: "" }];
+        await assert.rejects(store.appendFrom("events", "2", bad), InputError);
+        await assert.rejects(store.appendFrom("", "2", rows(1)), InputError);
+        assert.equal(await store.positionOf("events"), "1");
+        assert.equal(await store.count(), 2);
+      }));
+
     it("close is idempotent and later calls reject", async () => {
       const store = await open();
       await store.close();

@@ -13,6 +13,14 @@ export interface InteractionStore {
    */
   append(batch: readonly Interaction[]): Promise<void>;
   /**
+   * Appends a batch read from an upstream log and records `position` (the log's cursor after the
+   * batch) under `source` in the same transaction, so an ingest that crashes between the two can
+   * neither lose the batch nor append it twice: it resumes from `positionOf(source)`.
+   */
+  appendFrom(source: string, position: string, batch: readonly Interaction[]): Promise<void>;
+  /** The position last recorded by `appendFrom` for `source`, or null before the first. */
+  positionOf(source: string): Promise<string | null>;
+  /**
    * Every interaction in append order, in non-empty batches of at most `batchSize` (a positive
    * integer). A read is a snapshot: rows appended after iteration starts wait for the next read.
    */

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { PalateError } from "../../core/errors.js";
+import { InputError, PalateError } from "../../core/errors.js";
 import type { Interaction } from "../../core/types.js";
 import type { InteractionStore } from "./interaction-store.js";
 import { validateBatchSize, validateInteractionBatch, validateSince } from "./validate-interaction-batch.js";
@@ -28,6 +28,13 @@ const CREATE_TABLE = `
   ) STRICT
 `;
 const CREATE_INDEX = "CREATE INDEX IF NOT EXISTS interactions_timestamp ON interactions (timestamp)";
+// Where each upstream log's ingest stopped, written in the same transaction as its rows.
+const CREATE_POSITIONS = `
+  CREATE TABLE IF NOT EXISTS ingest_positions (
+    source TEXT PRIMARY KEY,
+    position TEXT NOT NULL
+  ) STRICT
+`;
 
 type Row = [
   seq: number,
@@ -51,6 +58,10 @@ export class SqliteInteractionStore implements InteractionStore {
   private readonly db: Database.Database;
   private readonly insertRow: Database.Statement<InsertParams>;
   private readonly appendInTransaction: Database.Transaction<(batch: readonly Interaction[]) => void>;
+  private readonly appendFromInTransaction: Database.Transaction<
+    (source: string, position: string, batch: readonly Interaction[]) => void
+  >;
+  private readonly selectPosition: Database.Statement<[source: string], string | undefined>;
   private readonly pageAll: Database.Statement<[after: number, upTo: number, limit: number], Row>;
   private readonly pageSince: Database.Statement<
     [after: number, upTo: number, since: number, limit: number],
@@ -82,6 +93,7 @@ export class SqliteInteractionStore implements InteractionStore {
       this.db.exec(CREATE_TABLE);
       this.checkColumns();
       this.db.exec(CREATE_INDEX);
+      this.db.exec(CREATE_POSITIONS);
       this.insertRow = this.db.prepare<InsertParams>(
         "INSERT INTO interactions (user_id, item_id, type, value, timestamp) VALUES (?, ?, ?, ?, ?)",
       );
@@ -112,6 +124,18 @@ export class SqliteInteractionStore implements InteractionStore {
         const insert = this.insertRow;
         for (const x of batch) insert.run(x.userId, x.itemId, x.type, x.value ?? null, x.timestamp);
       });
+      const upsertPosition = this.db.prepare<[string, string]>(
+        "INSERT INTO ingest_positions (source, position) VALUES (?, ?) ON CONFLICT (source) DO UPDATE SET position = excluded.position",
+      );
+      this.appendFromInTransaction = this.db.transaction(
+        (source: string, position: string, batch: readonly Interaction[]) => {
+          this.appendInTransaction(batch);
+          upsertPosition.run(source, position);
+        },
+      );
+      this.selectPosition = this.db
+        .prepare<[string], string | undefined>("SELECT position FROM ingest_positions WHERE source = ?")
+        .pluck();
     } catch (cause) {
       this.db.close();
       if (cause instanceof PalateError) throw cause;
@@ -135,6 +159,27 @@ export class SqliteInteractionStore implements InteractionStore {
         { cause },
       );
     }
+  }
+
+  async appendFrom(source: string, position: string, batch: readonly Interaction[]): Promise<void> {
+    this.ensureOpen();
+    if (typeof source !== "string" || source === "" || typeof position !== "string") {
+      throw new InputError({ source: "appendFrom" }, "needs a non-empty source name and a string position");
+    }
+    validateInteractionBatch(batch);
+    try {
+      this.appendFromInTransaction.immediate(source, position, batch);
+    } catch (cause) {
+      throw new PalateError(
+        `appending ${batch.length} interactions from '${source}' to '${this.filename}' failed: ${messageOf(cause)}`,
+        { cause },
+      );
+    }
+  }
+
+  async positionOf(source: string): Promise<string | null> {
+    this.ensureOpen();
+    return this.selectPosition.get(source) ?? null;
   }
 
   async *readAll(batchSize = DEFAULT_BATCH_SIZE): AsyncGenerator<Interaction[]> {

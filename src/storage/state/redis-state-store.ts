@@ -40,19 +40,30 @@ export interface RedisStateStoreOptions {
 //   P:checkpoint:NAME   checkpoint JSON
 //   channel P:changes   the new revision, published by every write
 
-// KEYS: revision, versions, stages, experiment, transitions. ARGV: expected revision ("" = any),
-// stage changes JSON [[version, stage]…], experiment JSON ("" = leave, "null" = clear),
-// transitions JSON (an array of JSON strings, stored as given), channel.
+// KEYS: revision, versions, stages, experiment, transitions, order. ARGV: expected revision
+// ("" = any), stage changes JSON [[version, stage]…], experiment JSON ("" = leave, "null" =
+// clear), transitions JSON (an array of JSON strings, stored as given), channel, and a version to
+// register ("" = none) with its record JSON and stage.
 // One script, so the revision check and every write are one atomic step: of two controllers
-// committing at the same revision, exactly one succeeds.
+// committing at the same revision, exactly one succeeds. Every check comes before the first write,
+// since a Lua error does not undo the writes before it.
 const COMMIT = `
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if ARGV[1] ~= '' and tonumber(ARGV[1]) ~= current then return 0 end
+local added = ARGV[6]
+if added ~= '' and redis.call('HEXISTS', KEYS[2], added) == 1 then
+  return redis.error_reply('version ' .. added .. ' is already registered')
+end
 local stages = cjson.decode(ARGV[2])
 for _, change in ipairs(stages) do
-  if redis.call('HEXISTS', KEYS[2], change[1]) == 0 then
+  if change[1] ~= added and redis.call('HEXISTS', KEYS[2], change[1]) == 0 then
     return redis.error_reply('commit: version ' .. change[1] .. ' is not registered')
   end
+end
+if added ~= '' then
+  redis.call('HSET', KEYS[2], added, ARGV[7])
+  redis.call('HSET', KEYS[3], added, ARGV[8])
+  redis.call('RPUSH', KEYS[6], added)
 end
 for _, change in ipairs(stages) do redis.call('HSET', KEYS[3], change[1], change[2]) end
 if ARGV[3] == 'null' then redis.call('DEL', KEYS[4]) elseif ARGV[3] ~= '' then redis.call('SET', KEYS[4], ARGV[3]) end
@@ -168,13 +179,19 @@ export class RedisStateStore implements StateStore {
   }
 
   async commit(change: RegistryChange): Promise<boolean> {
-    const keys = ["revision", "versions", "stages", "experiment", "transitions"].map((k) => this.key(k));
+    const keys = ["revision", "versions", "stages", "experiment", "transitions", "order"].map((k) =>
+      this.key(k),
+    );
+    const added = change.register;
     const args = [
       change.expectRevision === undefined ? "" : String(change.expectRevision),
       JSON.stringify(change.stages.map((s) => [s.version, s.to])),
       change.experiment === undefined ? "" : JSON.stringify(change.experiment),
       JSON.stringify(change.transitions.map((t) => JSON.stringify(t))),
       this.changesChannel,
+      added?.version ?? "",
+      added ? JSON.stringify(added) : "",
+      added?.stage ?? "",
     ];
     return Number(await this.run(() => this.client.eval(COMMIT, keys.length, ...keys, ...args))) > 0;
   }

@@ -94,6 +94,13 @@ export class SqliteStateStore implements StateStore {
       .transaction(() => {
         const current = this.sql.revision.get() as number;
         if (change.expectRevision !== undefined && change.expectRevision !== current) return false;
+        const added = change.register;
+        if (added) {
+          if (this.sql.version.get(added.version) !== undefined) {
+            throw new PalateError(`version ${added.version} is already registered`);
+          }
+          this.sql.insertVersion.run(added.version, JSON.stringify(added));
+        }
         for (const { version, to } of change.stages) {
           const json = this.sql.version.get(version) as string | undefined;
           // Throwing rolls back the whole transaction: a bad change leaves nothing behind.

@@ -93,6 +93,37 @@ export function runStateStoreContract(name: string, harness: StateStoreHarness):
   );
 
   test(
+    `${name}: a commit can register a version with its first transitions, all or nothing`,
+    { skip },
+    withStore(async (store) => {
+      const entered = move("a", "candidate", "champion").transitions[0];
+      const change: RegistryChange = {
+        expectRevision: 0,
+        register: record("a"),
+        stages: [{ version: "a", to: "champion" }],
+        experiment: experiment(null),
+        transitions: [{ ...entered, from: null, to: "candidate" }, entered],
+      };
+      assert.ok(await store.commit(change));
+      assert.equal(await store.revision(), 1, "one commit, one revision");
+      assert.deepEqual(await store.getVersion("a"), record("a", { stage: "champion" }));
+      assert.deepEqual(
+        (await store.history()).map((t) => t.to),
+        ["candidate", "champion"],
+      );
+      assert.equal(await store.commit({ ...change, expectRevision: 0, register: record("b") }), false);
+      assert.equal(await store.getVersion("b"), null, "a stale commit registers nothing");
+      await assert.rejects(store.commit({ ...change, expectRevision: undefined }), /a is already registered/);
+      assert.equal(await store.revision(), 1, "a refused registration changes nothing");
+      assert.equal((await store.history()).length, 2);
+      assert.deepEqual(
+        (await store.listVersions()).map((v) => v.version),
+        ["a"],
+      );
+    }),
+  );
+
+  test(
     `${name}: a commit applies stages, experiment and transitions together and bumps the revision once`,
     { skip },
     withStore(async (store) => {

@@ -51,6 +51,11 @@ export interface ExperimentState {
 export interface RegistryChange {
   /** Apply only if the store is still at this revision (optimistic concurrency); else no-op. */
   expectRevision?: number;
+  /**
+   * A version to add in the same commit (the whole change fails if it is already registered), so
+   * a registration and its first history entry land together or not at all.
+   */
+  register?: ModelVersionRecord;
   stages: { version: string; to: Stage }[];
   /** undefined leaves the experiment as it is; null clears it. */
   experiment?: ExperimentState | null;
