@@ -1,12 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import type { ExperimentSource } from "../../experiments/experiment-view.js";
+import { readExperiment } from "../../experiments/experiment-view.js";
 import { isAdmin } from "../admin-auth.js";
 import type { AppContext } from "../app-context.js";
 import { sendProblem } from "../problem.js";
-import { bodySchema } from "../validator.js";
 import type { DashboardSamplers } from "./dashboard-samplers.js";
-import type { ExperimentSource } from "./experiment-view.js";
-import { readExperiment } from "./experiment-view.js";
 import { mapRoutes } from "./map-routes.js";
 import { loadChartLibrary, loadPageAssets, type StaticAsset } from "./static-assets.js";
 
@@ -44,13 +42,12 @@ const NameParams = {
   properties: { name: { type: "string", minLength: 1, maxLength: 64 } },
   required: ["name"],
 };
-const ReasonBody = z.object({ reason: z.string().max(500).optional() }).strict();
 
 /**
  * The web console at `/dashboard` (issue 6): the page's static files and uPlot (public), and the
  * JSON it polls under `/v1/dashboard/` — registry and experiment behind the admin token (see
  * `dashboardAccess`), serving charts and the "try it" map data public like `/metrics` and
- * `/v1/recommendations`, and pause/resume of the canary, which always need the token.
+ * `/v1/recommendations`. Writes (pause, resume, promote, roll back) go to the admin API.
  */
 export function dashboardRoutes(context: AppContext, deps: DashboardDeps): FastifyPluginAsync {
   const page = loadPageAssets();
@@ -144,42 +141,6 @@ export function dashboardRoutes(context: AppContext, deps: DashboardDeps): Fasti
           experiment_series: series.filter((p) => p.experimentId === id),
         };
       });
-    });
-
-    const source = deps.experiment;
-    const token = deps.token;
-    if (!source || !token) return;
-    // Pausing is a registry write: the token is required even in demo mode.
-    await app.register(async (writes) => {
-      writes.addHook("onRequest", async (request, reply) => {
-        if (!isAdmin(request.headers.authorization, token)) {
-          return sendProblem(
-            reply,
-            401,
-            "registry changes need 'Authorization: Bearer <PALATE_ADMIN_TOKEN>'",
-            {
-              "www-authenticate": "Bearer",
-            },
-          );
-        }
-      });
-      for (const action of ["pause", "resume"] as const) {
-        writes.post<{ Body: z.infer<typeof ReasonBody> | null | undefined }>(
-          `/v1/dashboard/experiment/${action}`,
-          { schema: { hide: true, body: bodySchema(ReasonBody.nullish()) } },
-          async (request, reply) => {
-            try {
-              await source.registry[action]({
-                actor: "dashboard",
-                reason: request.body?.reason ?? `${action} from the dashboard`,
-              });
-            } catch (error) {
-              return sendProblem(reply, 409, (error as Error).message);
-            }
-            return reply.code(202).send({ action });
-          },
-        );
-      }
     });
   };
 }

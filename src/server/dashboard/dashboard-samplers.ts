@@ -1,7 +1,7 @@
 import type { Clock } from "../../core/clock.js";
+import type { ExperimentSource } from "../../experiments/experiment-view.js";
 import type { ServingMetrics } from "../../telemetry/metrics.js";
 import { ExperimentSampler } from "./experiment-sampler.js";
-import type { ExperimentSource } from "./experiment-view.js";
 import { ServingSampler } from "./serving-sampler.js";
 
 /** How often and how much the dashboard's series keep. */

@@ -1,6 +1,10 @@
 import type { Clock } from "../../core/clock.js";
+import {
+  type ExperimentSource,
+  type ExperimentView,
+  readExperiment,
+} from "../../experiments/experiment-view.js";
 import type { VariantMetrics } from "../../experiments/online-metrics.js";
-import { type ExperimentSource, type ExperimentView, readExperiment } from "./experiment-view.js";
 import { RingBuffer } from "./ring-buffer.js";
 
 /** A rate with its 95% confidence interval. */

@@ -176,7 +176,7 @@ const GENERATORS: Record<string, RouteGenerator> = {
       const request = body(random, { reason: randomString(random, 30) });
       return {
         method: "POST",
-        url: `/v1/dashboard/experiment/${action}`,
+        url: `/v1/admin/experiment/${action}`,
         headers: { ...request.headers, ...headers },
         payload: request.payload,
       };

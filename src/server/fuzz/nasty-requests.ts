@@ -171,13 +171,13 @@ export function nastyCases(t: FuzzTarget): NastyCase[] {
       status: 400,
     },
     {
-      name: "dashboard pause without a token",
-      request: post("/v1/dashboard/experiment/pause", "{}"),
+      name: "pause without a token",
+      request: post("/v1/admin/experiment/pause", "{}"),
       status: 401,
     },
     {
-      name: "dashboard resume with a wrong token",
-      request: post("/v1/dashboard/experiment/resume", "{}", {
+      name: "resume with a wrong token",
+      request: post("/v1/admin/experiment/resume", "{}", {
         ...JSON_HEADERS,
         authorization: "Bearer nope",
       }),

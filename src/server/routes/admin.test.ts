@@ -79,6 +79,23 @@ test("an admin starts a canary, the replica follows it, and promotes it", async 
   assert.equal(rec.model_version, candidate);
   const experiment = (await serving.app.inject({ url: "/v1/admin/experiment", headers: auth })).json();
   assert.equal(experiment.experiment.canary, candidate);
+
+  // Paused, the canary's users get the champion until it resumes; the history records both.
+  const pause = (action: string) =>
+    serving.app.inject({ method: "POST", url: `/v1/admin/experiment/${action}`, headers: auth });
+  assert.equal((await pause("pause")).statusCode, 202);
+  await serving.syncRegistry();
+  const paused = (await serving.app.inject({ url: "/v1/recommendations?user_id=u001" })).json();
+  assert.equal(paused.variant, "champion");
+  assert.equal((await pause("resume")).statusCode, 202);
+  await serving.syncRegistry();
+  assert.equal(
+    (await serving.app.inject({ url: "/v1/recommendations?user_id=u001" })).json().variant,
+    "canary",
+  );
+  const unauthorised = await serving.app.inject({ method: "POST", url: "/v1/admin/experiment/pause" });
+  assert.equal(unauthorised.statusCode, 401);
+
   const promoted = await serving.app.inject({
     method: "POST",
     url: `/v1/admin/models/${candidate}/promote`,
@@ -92,6 +109,8 @@ test("an admin starts a canary, the replica follows it, and promotes it", async 
     record.history.map((t: { to: string; actor: string }) => [t.to, t.actor]),
     [
       ["candidate", "test"],
+      ["canary", "admin"],
+      ["canary", "admin"],
       ["canary", "admin"],
       ["champion", "admin"],
     ],

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { CatalogFacts } from "../../experiments/controller.js";
-import { CONTROLLER_LEASE } from "../../experiments/controller.js";
-import { type DecisionRules, decide } from "../../experiments/decision.js";
-import { OnlineMetrics, type OnlineMetricsState } from "../../experiments/online-metrics.js";
+import type { DecisionRules } from "../../experiments/decision.js";
+import { readExperiment } from "../../experiments/experiment-view.js";
 import type { ModelRegistry } from "../../experiments/registry.js";
 import { RegistryError } from "../../experiments/registry-rules.js";
 import { isAdmin } from "../admin-auth.js";
@@ -60,23 +59,28 @@ export function adminRoutes(context: AppContext, deps: AdminDeps): FastifyPlugin
       "/v1/admin/experiment",
       { schema: { summary: "The live experiment: per-variant metrics and the decision so far" } },
       async () => {
-        const status = await deps.registry.status();
-        const experiment = status.experiment;
-        const checkpoint = await deps.registry.store.getCheckpoint(CONTROLLER_LEASE);
-        const saved = checkpoint?.state as
-          | { experimentId: string | null; metrics: OnlineMetricsState | null }
-          | undefined;
-        if (!experiment?.canary || !saved?.metrics || saved.experimentId !== experiment.id) {
-          return { experiment, metrics: null, decision: null };
-        }
-        const snapshot = OnlineMetrics.fromState(saved.metrics, deps.catalog()).snapshot();
-        return {
-          experiment,
-          metrics: snapshot,
-          decision: decide(snapshot, deps.rules, context.clock(), experiment.startedAt),
-        };
+        const { experiment, metrics, decision } = await readExperiment(deps, context.clock);
+        return { experiment, metrics, decision };
       },
     );
+    // Pausing keeps the canary's users on the champion without ending the experiment.
+    for (const action of ["pause", "resume"] as const) {
+      app.post<{ Body: z.infer<typeof ReasonBody> | null | undefined }>(
+        `/v1/admin/experiment/${action}`,
+        { schema: { summary: `${action} the running canary`, body: bodySchema(ReasonBody.nullish()) } },
+        async (request, reply) => {
+          try {
+            await deps.registry[action]({
+              actor: "admin",
+              reason: request.body?.reason ?? `${action} through the admin API`,
+            });
+            return reply.code(202).send({ action });
+          } catch (error) {
+            return failed(reply, error);
+          }
+        },
+      );
+    }
     app.post<{ Params: { version: string }; Body: z.infer<typeof CanaryBody> }>(
       "/v1/admin/models/:version/canary",
       { schema: { params: VersionParams, body: bodySchema(CanaryBody) } },

@@ -52,8 +52,8 @@ function actions() {
   return {
     promote: (v) => act(`Promote ${v} to champion`, model(v, "promote")),
     rollback: (v) => act(`Roll back ${v}`, model(v, "rollback")),
-    pause: () => act("Pause the canary", "/v1/dashboard/experiment/pause"),
-    resume: () => act("Resume the canary", "/v1/dashboard/experiment/resume"),
+    pause: () => act("Pause the canary", "/v1/admin/experiment/pause"),
+    resume: () => act("Resume the canary", "/v1/admin/experiment/resume"),
   };
 }
 

@@ -1,16 +1,12 @@
-import type { Clock } from "../../core/clock.js";
-import type { CatalogFacts } from "../../experiments/catalog-facts.js";
-import { CONTROLLER_LEASE } from "../../experiments/controller.js";
-import { type Decision, type DecisionRules, decide } from "../../experiments/decision.js";
-import {
-  type MetricsSnapshot,
-  OnlineMetrics,
-  type OnlineMetricsState,
-} from "../../experiments/online-metrics.js";
-import type { ModelRegistry } from "../../experiments/registry.js";
-import type { ExperimentState } from "../../storage/state/state-store.js";
+import type { Clock } from "../core/clock.js";
+import type { ExperimentState } from "../storage/state/state-store.js";
+import type { CatalogFacts } from "./catalog-facts.js";
+import { CONTROLLER_LEASE } from "./controller.js";
+import { type Decision, type DecisionRules, decide } from "./decision.js";
+import { type MetricsSnapshot, OnlineMetrics, type OnlineMetricsState } from "./online-metrics.js";
+import type { ModelRegistry } from "./registry.js";
 
-/** What the dashboard reads the experiment from: the registry, the decision rules, the catalogue. */
+/** What the live experiment is read from: the registry, the decision rules, the catalogue. */
 export interface ExperimentSource {
   registry: ModelRegistry;
   rules: DecisionRules;
@@ -27,7 +23,7 @@ export interface ExperimentView {
 }
 
 /**
- * Reads the experiment the way `GET /v1/admin/experiment` does: the controller's checkpointed
+ * Reads the live experiment (for `GET /v1/admin/experiment` and the dashboard): the controller's checkpointed
  * aggregates of the current experiment, re-run through the pure decision function. `previous`
  * lets a sampler skip rebuilding the aggregates when the checkpoint has not moved.
  */
