@@ -2,10 +2,10 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, waitUntil } from "../core/ports.js";
 import { ModelRegistry } from "../experiments/registry.js";
 import { openStateStore } from "../storage/state/open-state-store.js";
 import { ManagedProcess } from "./managed-process.js";
-import { freePort, waitUntil } from "./ports.js";
 import { RedisProcess } from "./redis-process.js";
 import { type RoundRobinProxy, startRoundRobinProxy } from "./round-robin-proxy.js";
 

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { freePort, portOpen, waitUntil } from "../core/ports.js";
 import { ManagedProcess } from "./managed-process.js";
-import { freePort, portOpen, waitUntil } from "./ports.js";
 
 /** Where Debian installs the server (override with REDIS_SERVER). */
 export const REDIS_SERVER_PATH = process.env.REDIS_SERVER ?? "/usr/bin/redis-server";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, test } from "node:test";
-import { freePort } from "./ports.js";
+import { freePort } from "../core/ports.js";
 import { startRoundRobinProxy } from "./round-robin-proxy.js";
 
 const servers: Server[] = [];

@@ -1,20 +1,16 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { loadCityWorld } from "../data/city/manifest.js";
 import { Random } from "../math/random.js";
 import { ServeConfigSchema } from "../server/serve-config.js";
 import { createServing } from "../server/server.js";
 import { trainedCityModel } from "../server/testing/serving-fixture.js";
 import { injectApi, visit } from "../simulation/city-visit.js";
-import { openStateStore } from "../storage/state/open-state-store.js";
 import { catalogFacts } from "./catalog-facts.js";
 import { Controller } from "./controller.js";
 import { DecisionRulesSchema } from "./decision.js";
-import { ModelRegistry } from "./registry.js";
 import { marginModel, popularityOnlyModel } from "./testing/canary-fixture.js";
+import { testRegistry } from "./testing/test-registry.js";
 
 const cleanup: (() => Promise<void>)[] = [];
 after(async () => {
@@ -52,18 +48,7 @@ test("a canary that ranks by margin is rolled back automatically; the champion k
 
 /** A registry with a champion and a running canary, a server over it and an in-process controller. */
 async function experiment(championDir: string, canaryDir: string, rules: Record<string, unknown>) {
-  const { dir } = await trainedCityModel();
-  const world = await loadCityWorld(join(dir, "city"));
-  const registryDir = await mkdtemp(join(tmpdir(), "palate-registry-"));
-  cleanup.push(() => rm(registryDir, { recursive: true, force: true }));
-  const time = { now: Date.parse("2026-03-02T11:00:00Z") };
-  const clock = () => time.now;
-  const store = await openStateStore(`sqlite:${join(registryDir, "state.db")}`);
-  cleanup.push(() => store.close());
-  // Experiment ids salt the sticky assignment: fixed ones make each seeded run reproducible.
-  let experiments = 0;
-  const experimentIds = () => `exp-test-${++experiments}`;
-  const registry = new ModelRegistry(store, { dir: registryDir, clock, experimentIds });
+  const { world, registryDir, time, clock, store, registry } = await testRegistry("canary", cleanup);
   const champion = await registry.register(championDir, {
     actor: "test",
     reason: "first version",

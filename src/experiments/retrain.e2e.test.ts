@@ -1,23 +1,18 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import type { Interaction } from "../core/types.js";
-import { loadCityWorld } from "../data/city/manifest.js";
 import { loadDataset } from "../data/load-dataset.js";
 import { Random } from "../math/random.js";
 import { ServeConfigSchema } from "../server/serve-config.js";
 import { createServing } from "../server/server.js";
-import { trainedCityModel } from "../server/testing/serving-fixture.js";
 import { injectApi, visit } from "../simulation/city-visit.js";
 import { SqliteInteractionStore } from "../storage/interactions/sqlite-interaction-store.js";
-import { openStateStore } from "../storage/state/open-state-store.js";
 import { catalogFacts } from "./catalog-facts.js";
 import { Controller, type TickReport } from "./controller.js";
-import { ModelRegistry } from "./registry.js";
 import { ControllerRulesSchema, splitControllerRules } from "./retrain-rules.js";
 import { Retrainer } from "./retrainer.js";
+import { testRegistry } from "./testing/test-registry.js";
 
 const cleanup: (() => Promise<void>)[] = [];
 after(async () => {
@@ -40,20 +35,16 @@ const SHORT = { minDurationMs: 86_400_000, minImpressions: 300 };
  * controller ingesting the event log with retraining on, and simulated visits on a fake clock.
  */
 async function deployment(retrain: Record<string, unknown>) {
-  const { dir, modelDir } = await trainedCityModel();
-  const world = await loadCityWorld(join(dir, "city"));
-  const registryDir = await mkdtemp(join(tmpdir(), "palate-retrain-"));
-  cleanup.push(() => rm(registryDir, { recursive: true, force: true }));
-  const time = { now: Date.parse("2026-03-02T11:00:00Z") };
-  const clock = () => time.now;
-  const store = await openStateStore(`sqlite:${join(registryDir, "state.db")}`);
-  cleanup.push(() => store.close());
-  let experiments = 0;
-  const registry = new ModelRegistry(store, {
-    dir: registryDir,
+  const {
+    cityDir: dir,
+    modelDir,
+    world,
+    registryDir,
+    time,
     clock,
-    experimentIds: () => `exp-retrain-${++experiments}`,
-  });
+    store,
+    registry,
+  } = await testRegistry("retrain", cleanup);
   const champion = await registry.register(modelDir, { actor: "test", reason: "first", champion: true });
 
   // The interaction store starts with what the champion was trained on.

@@ -6,15 +6,13 @@ import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { loadCityWorld } from "../../data/city/manifest.js";
 import { catalogFacts } from "../../experiments/catalog-facts.js";
 import { Controller } from "../../experiments/controller.js";
 import { DecisionRulesSchema } from "../../experiments/decision.js";
-import { ModelRegistry } from "../../experiments/registry.js";
 import { popularityOnlyModel } from "../../experiments/testing/canary-fixture.js";
+import { testRegistry } from "../../experiments/testing/test-registry.js";
 import { Random } from "../../math/random.js";
 import { injectApi, visit } from "../../simulation/city-visit.js";
-import { openStateStore } from "../../storage/state/open-state-store.js";
 import { ServeConfigSchema } from "../serve-config.js";
 import { startServer } from "../server.js";
 import { trainedCityModel } from "../testing/serving-fixture.js";
@@ -76,20 +74,10 @@ async function screenshot(page: Page, name: string, selector?: string): Promise<
 
 /** A registry with a champion and a 50% canary, a listening server over it and a controller. */
 async function liveExperiment() {
-  const { dir, modelDir } = await trainedCityModel();
-  const world = await loadCityWorld(join(dir, "city"));
-  const registryDir = await mkdtemp(join(tmpdir(), "palate-dashboard-registry-"));
-  cleanup.push(() => rm(registryDir, { recursive: true, force: true }));
-  const time = { now: Date.parse("2026-03-02T11:00:00Z") };
-  const clock = () => time.now;
-  const store = await openStateStore(`sqlite:${join(registryDir, "state.db")}`);
-  cleanup.push(() => store.close());
-  let experiments = 0;
-  const registry = new ModelRegistry(store, {
-    dir: registryDir,
-    clock,
-    experimentIds: () => `exp-dashboard-${++experiments}`,
-  });
+  const { modelDir, world, registryDir, time, clock, store, registry } = await testRegistry(
+    "dashboard",
+    cleanup,
+  );
   const champion = await registry.register(await popularityOnlyModel(), {
     actor: "test",
     reason: "last week's model",

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer, Socket } from "node:net";
+import { freePort, portOpen, waitUntil } from "../../core/ports.js";
 
 /** Where Debian installs the server; tests skip with this path in the message when it is absent. */
 export const REDIS_SERVER_PATH = process.env.REDIS_SERVER ?? "/usr/bin/redis-server";
@@ -10,36 +10,7 @@ export function redisAvailable(): boolean {
   return existsSync(REDIS_SERVER_PATH);
 }
 
-/** A free TCP port on 127.0.0.1, found by binding port 0 and closing. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((done) => {
-      const socket = new Socket();
-      socket.once("connect", () => {
-        socket.destroy();
-        done(true);
-      });
-      socket.once("error", () => done(false));
-      socket.connect(port, "127.0.0.1");
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`redis-server did not listen on port ${port} within ${timeoutMs} ms`);
-}
+export { freePort };
 
 /**
  * A real redis-server on a free port, owned by a test: it can be killed (SIGKILL, as a crash)
@@ -83,7 +54,7 @@ export class TestRedis {
     child.once("exit", () => {
       if (this.child === child) this.child = null;
     });
-    await waitForPort(this.port, 5000);
+    await waitUntil(() => portOpen(this.port), 5000, `redis-server did not listen on port ${this.port}`);
   }
 
   /** Kills the server abruptly (SIGKILL) and waits for the process to exit. */
