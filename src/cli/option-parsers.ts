@@ -30,3 +30,16 @@ export function choiceOption<T extends string>(choices: readonly T[]): (value: s
     return value as T;
   };
 }
+
+/** A commander parser for an http(s) base URL. */
+export function httpUrlOption(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`not a URL: "${value}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new InvalidArgumentError(`must be an http:// or https:// URL, got "${value}"`);
+  return value;
+}

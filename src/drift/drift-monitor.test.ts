@@ -84,6 +84,7 @@ test("scores from the baseline's distribution do not drift; shifted ones drift b
   assert.equal(report.drifted, true);
   assert.deepEqual(monitor.state(healthy).drifted, ["prediction_score"]);
   assert.equal(monitor.state(healthy).retrain, false, "retrain is off by default");
+  assert.deepEqual(report.retrain, []);
 });
 
 test("a priced-up catalogue drifts by PSI, and asks for a retrain when configured", () => {
@@ -104,6 +105,7 @@ test("a priced-up catalogue drifts by PSI, and asks for a retrain when configure
   const expected = (1e-4 - 0.5) * Math.log(1e-4 / 0.5) + 0.5 * Math.log(2);
   assert.ok(Math.abs((price?.score ?? 0) - expected) < 1e-9);
   assert.equal(monitor.state(model).retrain, true);
+  assert.deepEqual(monitor.report(model).retrain, ["price_level"]);
 });
 
 test("too little traffic is reported as such, never as drift", () => {

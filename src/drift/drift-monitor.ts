@@ -19,6 +19,11 @@ export interface DriftReport {
   };
   /** Whether any feature drifted. */
   drifted: boolean;
+  /**
+   * The drifted features that ask the controller for a retrain (`drift.retrain`: empty unless
+   * `onDrift` is set; all drifted features when its feature list is empty).
+   */
+  retrain: string[];
   features: FeatureDrift[];
 }
 
@@ -82,6 +87,7 @@ export class DriftMonitor {
       return {
         window: { ...base, baseline: reason },
         drifted: false,
+        retrain: [],
         features: Object.entries(KIND_OF).map(([name, kind]) => ({
           name,
           kind,
@@ -99,9 +105,14 @@ export class DriftMonitor {
     const windows = this.windowsOf(model) as FeatureWindows;
     const features = windows.evaluate();
     const span = windows.span();
+    const drifted = features.filter((f) => f.drifted).map((f) => f.name);
+    const watched = c.retrain.features;
     return {
       window: { ...base, from: iso(span.fromMs), to: iso(span.toMs), baseline: "ok" },
-      drifted: features.some((f) => f.drifted),
+      drifted: drifted.length > 0,
+      retrain: c.retrain.onDrift
+        ? drifted.filter((name) => watched.length === 0 || watched.includes(name))
+        : [],
       features,
     };
   }
@@ -110,10 +121,12 @@ export class DriftMonitor {
   state(model: ServingModel | null): DriftState {
     const report = this.report(model);
     const drifted = report.features.filter((f) => f.drifted).map((f) => f.name);
-    const watched = this.config.retrain.features;
-    const retrain =
-      this.config.retrain.onDrift && drifted.some((name) => watched.length === 0 || watched.includes(name));
-    return { modelVersion: report.window.model_version, drifted, retrain, at: this.clock() };
+    return {
+      modelVersion: report.window.model_version,
+      drifted,
+      retrain: report.retrain.length > 0,
+      at: this.clock(),
+    };
   }
 
   private windowsOf(model: ServingModel): FeatureWindows | null {

@@ -25,6 +25,16 @@ test("stale at 24 h with any new data; an old model with no new data stays", () 
   assert.equal(at(0, 1000).stale, false);
 });
 
+test("drift reported by serving makes fresh data stale, given any new data", () => {
+  const input = { snapshotInteractions: 1000, newInteractions: 10, registeredAt: 0, now: HOUR };
+  assert.equal(checkFreshness(input, rules).stale, false, "1% new and 1 h old is fresh");
+  const drifted = checkFreshness({ ...input, drifted: ["cuisine", "price_level"] }, rules);
+  assert.equal(drifted.stale, true);
+  assert.match(drifted.reason, /drift on cuisine, price_level with 10 new interactions/);
+  assert.equal(checkFreshness({ ...input, newInteractions: 0, drifted: ["cuisine"] }, rules).stale, false);
+  assert.equal(checkFreshness({ ...input, drifted: [] }, rules).stale, false);
+});
+
 test("a model trained on nothing is stale at the first interaction", () => {
   assert.equal(at(1, 0, 0).stale, true);
   assert.equal(at(0, 0, 0).stale, false);

@@ -32,6 +32,8 @@ export interface FreshnessInput {
   registeredAt: number;
   /** Now, on the experiment clock. */
   now: number;
+  /** Features whose drift asks for a retrain (serving's drift monitor, `drift.retrain`); none when absent. */
+  drifted?: readonly string[];
 }
 
 /** The verdict, with the numbers behind it (they go in the history of the retrained version). */
@@ -43,7 +45,8 @@ export interface Freshness {
 
 /**
  * Whether the data is stale enough to retrain: enough new interactions relative to the
- * snapshot, or an old model with any new data at all. Pure: the controller passes counts from
+ * snapshot, or an old model with any new data at all, or drift reported by serving with any new
+ * data at all. Pure: the controller passes counts from
  * the interaction store and times from the experiment clock.
  */
 export function checkFreshness(input: FreshnessInput, rules: FreshnessRules): Freshness {
@@ -63,6 +66,11 @@ export function checkFreshness(input: FreshnessInput, rules: FreshnessRules): Fr
       reason: `model ${age} ≥ ${(rules.maxAgeMs / HOUR_MS).toFixed(1)} h with ${share}`,
       stats,
     };
+  }
+  // Live traffic no longer looks like the training data: retrain on whatever new data there is.
+  const drifted = input.drifted ?? [];
+  if (drifted.length > 0 && newInteractions >= rules.minNewForAge) {
+    return { stale: true, reason: `drift on ${drifted.join(", ")} with ${share}`, stats };
   }
   return { stale: false, reason: `fresh: ${share}, ${age}`, stats };
 }

@@ -18,6 +18,11 @@ export interface RetrainerOptions {
   interactionsUrl: string;
   rules: RetrainRules;
   clock: Clock;
+  /**
+   * Features whose drift asks for a retrain, as serving reports them (`GET /v1/admin/drift`'s
+   * `retrain`); an empty list, or a failing signal, triggers nothing.
+   */
+  drift?: () => Promise<readonly string[]>;
 }
 
 /** What the retrain step did in one tick. */
@@ -71,6 +76,7 @@ export class Retrainer {
         newInteractions,
         registeredAt: baseline.registeredAt,
         now: this.o.clock(),
+        drifted: await this.driftedFeatures(),
       },
       this.o.rules.freshness,
     );
@@ -92,6 +98,15 @@ export class Retrainer {
       training: this.o.rules.training,
     });
     return { action: "started", reason: `${freshness.reason}; retraining against ${champion.version}` };
+  }
+
+  private async driftedFeatures(): Promise<readonly string[]> {
+    try {
+      return (await this.o.drift?.()) ?? [];
+    } catch {
+      // Drift is an extra trigger: without its signal, freshness alone decides.
+      return [];
+    }
   }
 
   /** Kills a running retrain (the lease was lost or the controller stops). */

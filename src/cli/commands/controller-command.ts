@@ -5,6 +5,7 @@ import { readConfigFile } from "../../core/config-file.js";
 import { InputError } from "../../core/errors.js";
 import { catalogFacts } from "../../experiments/catalog-facts.js";
 import { Controller } from "../../experiments/controller.js";
+import { remoteDriftSignal } from "../../experiments/drift-signal.js";
 import { ModelRegistry } from "../../experiments/registry.js";
 import { ControllerRulesSchema, splitControllerRules } from "../../experiments/retrain-rules.js";
 import { Retrainer } from "../../experiments/retrainer.js";
@@ -14,7 +15,7 @@ import { registryStateUrl } from "../../server/server.js";
 import { openEventSink } from "../../storage/events/open-event-sink.js";
 import { openInteractionStore } from "../../storage/interactions/open-interaction-store.js";
 import { openStateStore } from "../../storage/state/open-state-store.js";
-import { intOption } from "../option-parsers.js";
+import { httpUrlOption, intOption } from "../option-parsers.js";
 
 interface ControllerFlags {
   registry: string;
@@ -25,6 +26,7 @@ interface ControllerFlags {
   clock?: string;
   rules?: string;
   retrain?: boolean;
+  driftFrom?: string;
 }
 
 /** `palate controller`: the control loop of a deployment (one leader; others idle). */
@@ -50,6 +52,11 @@ export function controllerCommand(): Command {
       "--retrain",
       "retrain when the data is stale (needs --interactions): offline gate, then a canary or a rejection; same as retrain.enabled in --rules",
     )
+    .option(
+      "--drift-from <url>",
+      "a serving replica (http://host:port) whose drift report (GET /v1/admin/drift, token from PALATE_ADMIN_TOKEN) can also trigger a retrain: features its drift.retrain config watches",
+      httpUrlOption,
+    )
     .addHelpText(
       "after",
       `
@@ -68,6 +75,9 @@ canary if it holds up, or records it as rejected with the numbers. Example --rul
       );
       const { decision: rules, retrain } = splitControllerRules(parsed);
       const retraining = flags.retrain === true || retrain.enabled;
+      if (flags.driftFrom && !retraining) {
+        throw new InputError({ source: "--drift-from" }, "a drift signal only matters with --retrain");
+      }
       if (retraining && !flags.interactions) {
         throw new InputError(
           { source: "--retrain" },
@@ -97,6 +107,9 @@ canary if it holds up, or records it as rejected with the numbers. Example --rul
                 interactionsUrl: flags.interactions,
                 rules: retrain,
                 clock,
+                drift: flags.driftFrom
+                  ? remoteDriftSignal(flags.driftFrom, process.env.PALATE_ADMIN_TOKEN)
+                  : undefined,
               })
             : undefined,
         onTick: (report) => {
