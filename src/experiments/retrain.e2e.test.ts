@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import type { Interaction } from "../core/types.js";
 import { loadDataset } from "../data/load-dataset.js";
 import { Random } from "../math/random.js";
 import { ServeConfigSchema } from "../server/serve-config.js";
 import { createServing } from "../server/server.js";
 import { injectApi, visit } from "../simulation/city-visit.js";
+import { appendDataset } from "../storage/interactions/append-dataset.js";
 import { SqliteInteractionStore } from "../storage/interactions/sqlite-interaction-store.js";
 import { catalogFacts } from "./catalog-facts.js";
 import { Controller, type TickReport } from "./controller.js";
@@ -52,17 +52,7 @@ async function deployment(retrain: Record<string, unknown>) {
   const interactions = new SqliteInteractionStore(interactionsPath);
   cleanup.push(() => interactions.close());
   const { dataset } = await loadDataset({ kind: "dataset", name: "city", path: join(dir, "city") });
-  const t = dataset.interactions;
-  const history: Interaction[] = [];
-  for (let i = 0; i < t.length; i++) {
-    history.push({
-      userId: dataset.users.idAt(t.userIndex[i]),
-      itemId: dataset.items.idAt(t.itemIndex[i]),
-      type: t.types.idAt(t.typeCode[i]),
-      timestamp: t.timestamp[i],
-    });
-  }
-  await interactions.append(history);
+  await appendDataset(interactions, dataset);
   assert.equal(await interactions.count(), champion.dataSnapshot.interactions);
 
   const serving = await createServing(

@@ -1,15 +1,12 @@
 import { join } from "node:path";
 import type { Clock } from "../../core/clock.js";
-import type { Interaction } from "../../core/types.js";
 import { loadDataset } from "../../data/load-dataset.js";
 import type { ModelRegistry } from "../../experiments/registry.js";
 import { RetrainRulesSchema } from "../../experiments/retrain-rules.js";
 import { Retrainer } from "../../experiments/retrainer.js";
+import { appendDataset } from "../../storage/interactions/append-dataset.js";
 import { SqliteInteractionStore } from "../../storage/interactions/sqlite-interaction-store.js";
 import { CANARY_PERCENT } from "./demo-settings.js";
-
-/** Interactions appended per batch while seeding (one transaction each). */
-const SEED_BATCH = 20_000;
 
 /**
  * Freshness-triggered retraining for the demo, so it keeps going after the first decision: the
@@ -24,19 +21,7 @@ export async function seedInteractionStore(dir: string, cityDir: string): Promis
   const interactions = new SqliteInteractionStore(interactionsPath(dir));
   try {
     const { dataset } = await loadDataset({ kind: "dataset", name: "city", path: cityDir });
-    const t = dataset.interactions;
-    for (let start = 0; start < t.length; start += SEED_BATCH) {
-      const batch: Interaction[] = [];
-      for (let i = start; i < Math.min(t.length, start + SEED_BATCH); i++) {
-        batch.push({
-          userId: dataset.users.idAt(t.userIndex[i]),
-          itemId: dataset.items.idAt(t.itemIndex[i]),
-          type: t.types.idAt(t.typeCode[i]),
-          timestamp: t.timestamp[i],
-        });
-      }
-      await interactions.append(batch);
-    }
+    await appendDataset(interactions, dataset);
   } catch (error) {
     await interactions.close();
     throw error;
