@@ -1,16 +1,13 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, test } from "node:test";
 import { Random } from "../math/random.js";
-import { ServeConfigSchema } from "../server/serve-config.js";
-import { createServing } from "../server/server.js";
 import { trainedCityModel } from "../server/testing/serving-fixture.js";
 import { injectApi, visit } from "../simulation/city-visit.js";
 import { catalogFacts } from "./catalog-facts.js";
 import { Controller } from "./controller.js";
 import { DecisionRulesSchema } from "./decision.js";
 import { marginModel, popularityOnlyModel } from "./testing/canary-fixture.js";
-import { testRegistry } from "./testing/test-registry.js";
+import { testRegistry, testServing } from "./testing/test-registry.js";
 
 const cleanup: (() => Promise<void>)[] = [];
 after(async () => {
@@ -56,17 +53,7 @@ async function experiment(championDir: string, canaryDir: string, rules: Record<
   });
   const canary = await registry.register(canaryDir, { actor: "test", reason: "candidate" });
   await registry.startCanary(canary.version, 50, { actor: "test", reason: "try it" });
-  const serving = await createServing(
-    { registry: registryDir },
-    ServeConfigSchema.parse({
-      eventLog: `sqlite:${join(registryDir, "events.db")}`,
-      spillPath: join(registryDir, "spill.ndjson"),
-    }),
-  );
-  cleanup.push(() => serving.close());
-  serving.context.clock = clock;
-  const items = serving.context.service?.model.catalog;
-  assert.ok(items);
+  const { serving, items } = await testServing(registryDir, clock, cleanup);
   const controller = new Controller({
     store,
     registry,

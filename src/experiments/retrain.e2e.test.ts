@@ -3,8 +3,6 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadDataset } from "../data/load-dataset.js";
 import { Random } from "../math/random.js";
-import { ServeConfigSchema } from "../server/serve-config.js";
-import { createServing } from "../server/server.js";
 import { injectApi, visit } from "../simulation/city-visit.js";
 import { appendDataset } from "../storage/interactions/append-dataset.js";
 import { SqliteInteractionStore } from "../storage/interactions/sqlite-interaction-store.js";
@@ -12,7 +10,7 @@ import { catalogFacts } from "./catalog-facts.js";
 import { Controller, type TickReport } from "./controller.js";
 import { ControllerRulesSchema, splitControllerRules } from "./retrain-rules.js";
 import { Retrainer } from "./retrainer.js";
-import { testRegistry } from "./testing/test-registry.js";
+import { testRegistry, testServing } from "./testing/test-registry.js";
 
 const cleanup: (() => Promise<void>)[] = [];
 after(async () => {
@@ -55,17 +53,7 @@ async function deployment(retrain: Record<string, unknown>) {
   await appendDataset(interactions, dataset);
   assert.equal(await interactions.count(), champion.dataSnapshot.interactions);
 
-  const serving = await createServing(
-    { registry: registryDir },
-    ServeConfigSchema.parse({
-      eventLog: `sqlite:${join(registryDir, "events.db")}`,
-      spillPath: join(registryDir, "spill.ndjson"),
-    }),
-  );
-  cleanup.push(() => serving.close());
-  serving.context.clock = clock;
-  const items = serving.context.service?.model.catalog;
-  assert.ok(items);
+  const { serving, items } = await testServing(registryDir, clock, cleanup);
   const rules = splitControllerRules(ControllerRulesSchema.parse({ ...SHORT, retrain }));
   const retrainer = new Retrainer({
     registry,

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCityWorld } from "../../data/city/manifest.js";
+import { ServeConfigSchema } from "../../server/serve-config.js";
+import { createServing } from "../../server/server.js";
 import { trainedCityModel } from "../../server/testing/serving-fixture.js";
 import { openStateStore } from "../../storage/state/open-state-store.js";
 import { ModelRegistry } from "../registry.js";
@@ -31,4 +33,28 @@ export async function testRegistry(name: string, cleanup: (() => Promise<void>)[
     experimentIds: () => `exp-${name}-${++experiments}`,
   });
   return { cityDir: dir, modelDir, world, registryDir, time, clock, store, registry };
+}
+
+/**
+ * A server over `registryDir` (its champion and canary), with an SQLite event log and spill file
+ * beside the registry, on the test's clock; returns it with the served catalogue (for the
+ * controller's guardrails).
+ */
+export async function testServing(
+  registryDir: string,
+  clock: () => number,
+  cleanup: (() => Promise<void>)[],
+) {
+  const serving = await createServing(
+    { registry: registryDir },
+    ServeConfigSchema.parse({
+      eventLog: `sqlite:${join(registryDir, "events.db")}`,
+      spillPath: join(registryDir, "spill.ndjson"),
+    }),
+  );
+  cleanup.push(() => serving.close());
+  serving.context.clock = clock;
+  const items = serving.context.service?.model.catalog;
+  if (!items) throw new Error("test serving: no model loaded from the registry");
+  return { serving, items };
 }
