@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { InputError, PalateError } from "../../core/errors.js";
+import { enableWal } from "../sqlite-wal.js";
 import type { EventPage, EventSink, LoggedEvent } from "./event-log.js";
 import { messageOf, validateLoggedEvents, validateReadLimit } from "./logged-event-codec.js";
 
@@ -109,7 +110,7 @@ export class SqliteEventSink implements EventSink {
     try {
       // NORMAL survives a process crash in WAL mode; the queue above keeps anything not yet
       // committed, so an OS crash costs at most the last commits, not an fsync per batch.
-      this.db.pragma("journal_mode = WAL");
+      enableWal(this.db, options.busyTimeoutMs ?? 5000);
       this.db.pragma("synchronous = NORMAL");
       this.db.exec(CREATE_TABLE);
       this.checkColumns();

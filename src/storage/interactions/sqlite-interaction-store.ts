@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { InputError, PalateError } from "../../core/errors.js";
 import type { Interaction } from "../../core/types.js";
+import { enableWal } from "../sqlite-wal.js";
 import type { InteractionStore } from "./interaction-store.js";
 import { validateBatchSize, validateInteractionBatch, validateSince } from "./validate-interaction-batch.js";
 
@@ -88,7 +89,7 @@ export class SqliteInteractionStore implements InteractionStore {
       // NORMAL is durable across process crashes in WAL mode; only an OS crash or power loss can
       // drop the last commits. In exchange one-row appends ran 3-15x faster here than with FULL
       // (no fsync per commit); 100k-row batches cost the same either way.
-      this.db.pragma("journal_mode = WAL");
+      enableWal(this.db, options.busyTimeoutMs ?? 5000);
       this.db.pragma("synchronous = NORMAL");
       this.db.exec(CREATE_TABLE);
       this.checkColumns();

@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { type Clock, systemClock } from "../../core/clock.js";
 import { PalateError } from "../../core/errors.js";
+import { enableWal } from "../sqlite-wal.js";
 import {
   type Checkpoint,
   checkLease,
@@ -54,7 +55,7 @@ export class SqliteStateStore implements StateStore {
     try {
       if (filename !== ":memory:") mkdirSync(dirname(this.filename), { recursive: true });
       this.db = new Database(this.filename, { timeout: options.busyTimeoutMs ?? 5000 });
-      this.db.pragma("journal_mode = WAL");
+      enableWal(this.db, options.busyTimeoutMs ?? 5000);
       this.db.exec(SCHEMA);
       this.sql = statements(this.db);
     } catch (cause) {
