@@ -5,7 +5,7 @@
 // N `palate serve` processes, the controller and redis-server share the cores, so the curve says
 // where one machine saturates, not how a real cluster scales (docs/cluster.md has the paper part).
 // Flags: --users 10000 --items 1000 --rounds 3 --seconds 8 --warmup 2 --connections 32 --dir D
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +19,13 @@ import { loadModel } from "../src/models/model-kinds.js";
 import { trainingDataOf } from "../src/models/training-data.js";
 import { type BenchRow, median, printBench } from "./report.js";
 import { ChildRpc } from "./serve/child-rpc.js";
-import { busyCores, cpuTicks, sampleBusyCores } from "./serve/machine-load.js";
+import {
+  busyCores,
+  cpuTicks,
+  processCpuSeconds,
+  processRssBytes,
+  sampleBusyCores,
+} from "./serve/machine-load.js";
 import { pushVectors, redisUsedMemory } from "./serve/push-vectors.js";
 import type { SaturateReport, SaturateRun } from "./serve/saturate.js";
 import { userMix } from "./serve/user-mix.js";
@@ -64,19 +70,12 @@ async function prepareModel(): Promise<string> {
   return modelDir;
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc. */
 function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return Number.NaN;
-  // Fields after the command name's closing parenthesis; utime and stime are the 12th and 13th.
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return pid ? processCpuSeconds(pid) : Number.NaN;
 }
 
 function rssMegabytes(pid: number | undefined): number {
-  if (!pid) return Number.NaN;
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
+  return pid ? processRssBytes(pid) / 2 ** 20 : Number.NaN;
 }
 
 /** Redis's command counters (INFO commandstats): calls by command name. */

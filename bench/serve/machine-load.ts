@@ -37,3 +37,19 @@ export async function sampleBusyCores(ms: number): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, ms));
   return busyCores(from, cpuTicks());
 }
+
+/** CPU seconds (user + system) process `pid` has used so far (utime + stime of /proc/PID/stat). */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which may contain spaces, closed by the last ')'; utime and
+  // stime are the 12th and 13th, in clock ticks of 1/100 s.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Resident set size of process `pid` in bytes (what the kernel charges it). */
+export function processRssBytes(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!match) throw new Error(`/proc/${pid}/status has no VmRSS line`);
+  return Number(match[1]) * 1024;
+}

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { PART_REASON } from "../models/hybrid/hybrid-part.js";
 import { loadCityModel } from "../server/testing/serving-fixture.js";
 import { candidateFilter } from "./candidate-filter.js";
 import { retrieve } from "./retrieve.js";
@@ -33,5 +34,38 @@ test("an item added at serve time is found by the index and scored like its row"
   // Querying with the item's own row must find it among the best.
   const found = model.index.search(model.rowOf(index), 5);
   assert.ok([...found.indices].includes(index));
+  await model.close();
+});
+
+test("reasons name the parts adding at least 15% of the positive contributions, largest first", async () => {
+  const model = ServingModel.from(await loadCityModel(), { exactBelow: Number.MAX_SAFE_INTEGER });
+  const parts = model.hybrid.learned.parts;
+  let checked = 0;
+  let multiple = 0;
+  for (let u = 0; u < 30; u++) {
+    const q = model.queryFor(u, []);
+    for (const item of model.index.search(q, 10).indices) {
+      // The reference: per-part sums of the inner product, merged by reason.
+      const row = model.rowOf(item);
+      const sums = new Map<string, number>();
+      let start = 0;
+      for (const part of parts) {
+        let s = 0;
+        for (let j = start; j < start + part.dims; j++) s += q[j] * row[j];
+        const reason = PART_REASON[part.name];
+        sums.set(reason, (sums.get(reason) ?? 0) + s);
+        start += part.dims;
+      }
+      const positive = [...sums.values()].filter((s) => s > 0).reduce((a, b) => a + b, 0);
+      const expected = [...sums]
+        .filter(([, s]) => s > 0 && s >= 0.15 * positive)
+        .sort((a, b) => b[1] - a[1])
+        .map(([reason]) => reason);
+      assert.deepEqual(model.reasonsFor(q, item), expected);
+      checked++;
+      if (expected.length > 1) multiple++;
+    }
+  }
+  assert.ok(checked >= 100 && multiple > 0, `${checked} lists checked, ${multiple} with several reasons`);
   await model.close();
 });

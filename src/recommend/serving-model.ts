@@ -16,6 +16,8 @@ export type Reason = (typeof PART_REASON)[keyof typeof PART_REASON];
 /** A part's block within the one item matrix. */
 interface Block {
   reason: Reason;
+  /** Index of the reason in `reasonNames` (parts may share a reason). */
+  slot: number;
   start: number;
   end: number;
 }
@@ -37,6 +39,10 @@ export class ServingModel {
   readonly popularity: Float32Array;
   private vectors: Float32Array;
   private readonly blocks: Block[];
+  /** The distinct reasons of the blocks, and a scratch sum per reason for `reasonsFor`. */
+  private readonly reasonNames: Reason[] = [];
+  private readonly reasonSums: Float64Array;
+  private readonly keptSums: Float64Array;
 
   private constructor(loaded: LoadedModel, hybrid: HybridModel, indexOptions: IndexOptions) {
     this.version = loaded.manifest.version;
@@ -56,10 +62,14 @@ export class ServingModel {
     );
     let start = 0;
     this.blocks = hybrid.learned.parts.map((part) => {
-      const block = { reason: PART_REASON[part.name], start, end: start + part.dims };
+      const reason = PART_REASON[part.name];
+      if (!this.reasonNames.includes(reason)) this.reasonNames.push(reason);
+      const block = { reason, slot: this.reasonNames.indexOf(reason), start, end: start + part.dims };
       start += part.dims;
       return block;
     });
+    this.reasonSums = new Float64Array(this.reasonNames.length);
+    this.keptSums = new Float64Array(this.reasonNames.length);
   }
 
   /** Wraps a loaded model version; only hybrids serve (their one inner product is the design). */
@@ -148,19 +158,32 @@ export class ServingModel {
    * positive contributions, largest first, each reason named once.
    */
   reasonsFor(q: Float32Array, item: number): Reason[] {
+    // Once per listed item on every request: sums in a reused array, no maps or sorts of entries.
+    const sums = this.reasonSums.fill(0);
     const row = item * this.dims;
-    const byReason = new Map<Reason, number>();
     for (const block of this.blocks) {
       let s = 0;
       for (let j = block.start; j < block.end; j++) s += q[j] * this.vectors[row + j];
-      byReason.set(block.reason, (byReason.get(block.reason) ?? 0) + s);
+      sums[block.slot] += s;
     }
     let positive = 0;
-    for (const s of byReason.values()) if (s > 0) positive += s;
+    for (const s of sums) if (s > 0) positive += s;
     if (positive === 0) return [];
-    return [...byReason]
-      .filter(([, s]) => s > 0 && s >= 0.15 * positive)
-      .sort((a, b) => b[1] - a[1])
-      .map(([reason]) => reason);
+    // Insertion by descending sum over a handful of reasons: Array#sort and #splice allocate on
+    // every call, and this runs for every listed item of every request.
+    const reasons: Reason[] = [];
+    const kept = this.keptSums;
+    for (let r = 0; r < sums.length; r++) {
+      if (!(sums[r] > 0 && sums[r] >= 0.15 * positive)) continue;
+      let at = reasons.length;
+      reasons.push(this.reasonNames[r]);
+      for (; at > 0 && kept[at - 1] < sums[r]; at--) {
+        kept[at] = kept[at - 1];
+        reasons[at] = reasons[at - 1];
+      }
+      kept[at] = sums[r];
+      reasons[at] = this.reasonNames[r];
+    }
+    return reasons;
   }
 }

@@ -148,7 +148,7 @@ export async function createServing(
   const loadVersion = async (dir: string) => {
     const loaded = await loadModel(dir);
     metrics.rememberModel(loaded.manifest);
-    return attachDriftBaselines(ServingModel.from(loaded), loaded.manifest);
+    return attachDriftBaselines(ServingModel.from(loaded, { efSearch: config.annEfSearch }), loaded.manifest);
   };
   let watcher: RegistryWatcher | null = null;
   const install = (set: ModelSet) => {
