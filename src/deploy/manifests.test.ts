@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { controllerCommand } from "../cli/commands/controller-command.js";
 import { kubectlBinaries, kubectlVersion, kustomizeBuild } from "./testing/kustomize.js";
 import { podSpecs, selects } from "./testing/pod-specs.js";
 import { REPO_ROOT } from "./testing/repo-paths.js";
@@ -120,7 +121,12 @@ describe("the production overlay", () => {
     const controller = find("Deployment", "palate-controller").spec;
     assert.equal(controller.replicas, 1);
     assert.equal(controller.strategy.type, "Recreate");
-    assert.equal(controller.template.spec.containers[0].args[0], "controller");
+    const args: string[] = controller.template.spec.containers[0].args;
+    assert.equal(args[0], "controller");
+    // Every flag is one `palate controller` knows; the stream is trimmed behind the controller.
+    const known = new Set(controllerCommand().options.map((o) => o.long));
+    for (const flag of args.filter((a) => a.startsWith("--"))) assert.ok(known.has(flag), flag);
+    assert.ok(args.includes("--trim-events"));
   });
 
   test("has Redis, the model volume, the scrape config and the alert rules, wired to each other", () => {

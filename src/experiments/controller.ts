@@ -6,7 +6,7 @@ import type { CatalogFacts } from "./catalog-facts.js";
 import { type DecisionRules, decide } from "./decision.js";
 import { OnlineMetrics, type OnlineMetricsState } from "./online-metrics.js";
 import type { ModelRegistry } from "./registry.js";
-import { ingestEventLog } from "./retrain-ingest.js";
+import { EVENT_LOG_SOURCE, ingestEventLog } from "./retrain-ingest.js";
 import type { Retrainer, RetrainReport } from "./retrainer.js";
 
 /** The name of the controller's lease and checkpoint in the state store. */
@@ -42,6 +42,12 @@ export interface ControllerOptions {
   interactions?: InteractionStore;
   /** Freshness-triggered retraining; it needs `interactions`. */
   retrainer?: Retrainer;
+  /**
+   * Trim the event log behind its readers after each tick (the controller's cursor and, with
+   * `interactions`, the ingest's position), where the sink can (`EventSink.trimThrough`). Only
+   * for a log nothing else reads: events this controller has consumed are gone for others.
+   */
+  trimEventLog?: boolean;
   /** Called after each tick with what it did (for logs and /metrics). */
   onTick?: (report: TickReport) => void;
 }
@@ -52,6 +58,8 @@ export interface TickReport {
   eventsRead: number;
   /** Interactions ingested into the interaction store this tick. */
   ingested?: number;
+  /** Events trimmed from the event log this tick (with `trimEventLog`). */
+  trimmed?: number;
   retrain?: RetrainReport;
   decision?: { action: "rollback" | "promote" | "continue"; reason: string; version: string };
 }
@@ -70,7 +78,7 @@ export class Controller {
     Pick<ControllerOptions, "interactions" | "retrainer" | "onTick">;
 
   constructor(options: ControllerOptions) {
-    this.o = { leaseMs: 10_000, pageSize: 5_000, ...options };
+    this.o = { leaseMs: 10_000, pageSize: 5_000, trimEventLog: false, ...options };
   }
 
   /** One pass of the loop. */
@@ -110,16 +118,36 @@ export class Controller {
     const ingested = this.o.interactions
       ? await ingestEventLog(this.o.sink, this.o.interactions, this.o.pageSize)
       : undefined;
+    const trimmed = await this.trimBehindReaders(cursor);
     if (!running || !metrics || running.paused) {
       const retrain = (await this.o.retrainer?.step()) ?? undefined;
-      return this.report({ leader: true, eventsRead, ingested, retrain });
+      return this.report({ leader: true, eventsRead, ingested, trimmed, retrain });
     }
     const canary = running.canary as string;
     const decision = decide(metrics.snapshot(), this.o.rules, this.o.clock(), running.startedAt);
     const actor = { actor: "controller", reason: decision.reason, stats: decision.stats };
     if (decision.action === "rollback") await this.o.registry.rollback(canary, actor);
     if (decision.action === "promote") await this.o.registry.promote(canary, actor);
-    return this.report({ leader: true, eventsRead, ingested, decision: { ...decision, version: canary } });
+    return this.report({
+      leader: true,
+      eventsRead,
+      ingested,
+      trimmed,
+      decision: { ...decision, version: canary },
+    });
+  }
+
+  /**
+   * With `trimEventLog`, drops what both readers have committed: the checkpoint just written and
+   * the ingest's position, stored with its rows. A crash between the two commits leaves the
+   * older one in place, so nothing unread by either is ever dropped.
+   */
+  private async trimBehindReaders(cursor: string): Promise<number | undefined> {
+    const sink = this.o.sink;
+    if (!this.o.trimEventLog || !sink.trimThrough) return undefined;
+    const readers = [cursor];
+    if (this.o.interactions) readers.push((await this.o.interactions.positionOf(EVENT_LOG_SOURCE)) ?? "");
+    return sink.trimThrough(readers);
   }
 
   /** Runs ticks every `intervalMs` until the signal aborts; a failing tick is reported, not fatal. */

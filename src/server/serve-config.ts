@@ -13,6 +13,17 @@ export const ServeConfigSchema = z
     featureStore: z.string().min(1).default("memory:"),
     /** Event log URL: `sqlite:PATH` or `redis://…`. */
     eventLog: z.string().min(1).default("sqlite:palate-events.db"),
+    /**
+     * How long a Redis event log remembers an event id to drop a replayed duplicate: a spill
+     * file replayed later than this would double count. Each id costs ≈ 100 B of Redis for this
+     * long, so at high traffic shorten it to what a spill replay can take (docs/cluster.md).
+     */
+    eventDedupeSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86_400)
+      .default(86_400),
     /** Append-only file the event queue spills to while the event log is down. */
     spillPath: z.string().min(1).default("palate-events.spill.ndjson"),
     /** The per-request deadline. */

@@ -89,7 +89,10 @@ export async function createServing(
   const featureStore = await openFeatureStore(config.featureStore, {
     redis: { waitForConnection: false, commandTimeoutMs: config.featureStoreTimeoutMs },
   });
-  const sink = await openEventSink(config.eventLog, { waitForConnection: false });
+  const sink = await openEventSink(config.eventLog, {
+    waitForConnection: false,
+    redis: { dedupeTtlSeconds: config.eventDedupeSeconds },
+  });
   const queue = new EventQueue(sink, { spillPath: config.spillPath });
   await queue.start();
   metrics.watchEventQueue(() => queue.stats());

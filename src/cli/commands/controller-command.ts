@@ -27,6 +27,7 @@ interface ControllerFlags {
   rules?: string;
   retrain?: boolean;
   driftFrom?: string;
+  trimEvents?: boolean;
 }
 
 /** `palate controller`: the control loop of a deployment (one leader; others idle). */
@@ -56,6 +57,10 @@ export function controllerCommand(): Command {
       "--drift-from <url>",
       "a serving replica (http://host:port) whose drift report (GET /v1/admin/drift, token from PALATE_ADMIN_TOKEN) can also trigger a retrain: features its drift.retrain config watches",
       httpUrlOption,
+    )
+    .option(
+      "--trim-events",
+      "drop events from a redis:// event log once this controller (and its --interactions ingest) has read them; only when nothing else reads the stream",
     )
     .addHelpText(
       "after",
@@ -87,6 +92,12 @@ canary if it holds up, or records it as rejected with the numbers. Example --rul
       const store = await openStateStore(flags.state ?? registryStateUrl(flags.registry));
       const registry = new ModelRegistry(store, { dir: flags.registry, clock });
       const sink = await openEventSink(flags.eventLog, { waitForConnection: false });
+      if (flags.trimEvents && !sink.trimThrough) {
+        throw new InputError(
+          { source: "--trim-events" },
+          `the ${sink.backend} event log cannot be trimmed (only redis:// logs, shared by replicas, grow without bound)`,
+        );
+      }
       const interactions = flags.interactions ? await openInteractionStore(flags.interactions) : null;
       const champion = (await store.listVersions()).find((v) => v.stage === "champion");
       const items = champion ? ((await loadModel(champion.dir)).model as HybridModel).learned.itemMeta : [];
@@ -99,6 +110,7 @@ canary if it holds up, or records it as rejected with the numbers. Example --rul
         rules,
         catalog: catalogFacts(items),
         interactions: interactions ?? undefined,
+        trimEventLog: flags.trimEvents === true,
         retrainer:
           retraining && interactions && flags.interactions
             ? new Retrainer({

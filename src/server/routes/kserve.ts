@@ -88,8 +88,7 @@ export function kserveRoutes(context: AppContext): FastifyPluginAsync {
         if (!service) return inferError(reply, 503, "no model loaded yet");
         const byName = new Map(request.body.inputs.map((t) => [t.name, t]));
         const users = byName.get("user_id");
-        if (!users || users.datatype !== "BYTES")
-          return inferError(reply, 400, "input 'user_id' (BYTES) is required");
+        if (users?.datatype !== "BYTES") return inferError(reply, 400, "input 'user_id' (BYTES) is required");
         const ids = flatten(users.data);
         if (ids.length === 0 || ids.length > MAX_BATCH)
           return inferError(reply, 400, `input 'user_id': 1 to ${MAX_BATCH} ids, got ${ids.length}`);

@@ -56,5 +56,12 @@ export interface EventSink {
   read(cursor: string, limit: number): Promise<EventPage>;
   /** Number of distinct events stored. */
   count(): Promise<number>;
+  /**
+   * Drops the events every reader has consumed: up to and including the oldest of the readers'
+   * cursors (a reader at "" has read nothing, so nothing is dropped). Deduplication survives (a
+   * replay of a dropped event still stores nothing). Resolves to how many were dropped. Offered
+   * by the sink that many replicas share and that otherwise grows without bound (Redis).
+   */
+  trimThrough?(readers: readonly string[]): Promise<number>;
   close(): Promise<void>;
 }

@@ -75,6 +75,37 @@ if (skip) {
       }
     });
 
+    it("trims through the oldest reader's cursor, keeps what follows, and still deduplicates", async () => {
+      const sink = (await openEventSink(redis!.url, {
+        redis: { keyPrefix: freshPrefix() },
+      })) as RedisEventSink;
+      try {
+        const events = makeEvents(10);
+        await sink.append(events);
+        const first = await sink.read("", 3);
+        const further = await sink.read("", 6);
+        assert.equal(await sink.trimThrough([further.cursor, ""]), 0, "a reader at the start keeps all");
+        // The oldest of the two readers (after 3 events) bounds what goes.
+        assert.equal(await sink.trimThrough([further.cursor, first.cursor]), 3);
+        assert.deepEqual(
+          (await readAllEvents(sink)).map((e) => e.eventId),
+          events.slice(3).map((e) => e.eventId),
+        );
+        // Reading on from either cursor is unaffected.
+        assert.deepEqual(
+          (await sink.read(first.cursor, 100)).events.map((e) => e.value),
+          [3, 4, 5, 6, 7, 8, 9],
+        );
+        // A replay of trimmed events (a spill file) is still recognised: nothing is re-added.
+        await sink.append(events.slice(0, 3));
+        assert.equal(await sink.count(), 7);
+        assert.equal(await sink.trimThrough([further.cursor]), 3);
+        await assert.rejects(sink.trimThrough(["12-x"]), /readers\[0\].*not a stream id/);
+      } finally {
+        await sink.close();
+      }
+    });
+
     it("fails fast while Redis is down and works again once it is back", async () => {
       const own = await TestRedis.start();
       const sink = (await openEventSink(own.url, {

@@ -70,8 +70,9 @@ type AppendCommand = (
 /**
  * The distributed event log: a Redis Stream appended with one pipelined script call per event,
  * deduplicated by event id (a marker key with a TTL). The cursor is a stream id and reads are
- * `XRANGE` from just after it. Entries stay in the stream until something trims it (see
- * `maxLength`): the controller reads the stream incrementally and keeps its own cursor.
+ * `XRANGE` from just after it. Entries stay in the stream until something trims it: the
+ * controller, which reads it, with `trimThrough` behind its readers' cursors
+ * (`palate controller --trim-events`), or a `maxLength` cap.
  *
  * It fails fast while Redis is unreachable (no offline queue, a command timeout) and reconnects
  * in the background, so the event queue above spills instead of waiting.
@@ -175,6 +176,30 @@ export class RedisEventSink implements EventSink {
     this.ensureAvailable();
     return this.client.xlen(this.streamKey).catch((cause) => {
       throw new PalateError(`counting '${this.display}' failed: ${messageOf(cause)}`, { cause });
+    });
+  }
+
+  async trimThrough(readers: readonly string[]): Promise<number> {
+    let oldest: [bigint, bigint] | null = null;
+    for (const [i, cursor] of readers.entries()) {
+      if (cursor === "") return 0;
+      if (!STREAM_ID.test(cursor)) {
+        throw new InputError(
+          { source: "RedisEventSink.trimThrough", field: `readers[${i}]` },
+          `'${cursor.slice(0, 40)}' is not a stream id`,
+        );
+      }
+      const id = cursor.split("-").map(BigInt) as [bigint, bigint];
+      if (!oldest || id[0] < oldest[0] || (id[0] === oldest[0] && id[1] < oldest[1])) oldest = id;
+    }
+    if (!oldest) return 0;
+    this.ensureAvailable();
+    // XTRIM MINID drops ids below its argument: the id just after the oldest cursor drops that
+    // cursor's entry too. Dedupe markers are separate keys with their own TTL, so they stay.
+    const [ms, seq] = oldest;
+    const next = seq < 2n ** 64n - 1n ? `${ms}-${seq + 1n}` : `${ms + 1n}-0`;
+    return this.client.xtrim(this.streamKey, "MINID", next).catch((cause) => {
+      throw new PalateError(`trimming '${this.display}' failed: ${messageOf(cause)}`, { cause });
     });
   }
 
