@@ -2,8 +2,9 @@
 //  - the whole hybrid on movielens-latest-small (bar: ≤ 20 s), with per-stage timing;
 //  - ALS seconds per iteration at 1M × 50k with 1M, 5M, 20M nonzeros (bar: ≤ 15 s at 20M);
 //  - Cleora seconds per iteration on the same shapes;
-//  - sparse × dense against scipy on 1M × 100k × 10M nonzeros × 64 (bar: Palate ≤ scipy).
-// Flags: --only movielens,als,cleora,spmm   --quick (smaller shapes for a smoke run)
+//  - sparse × dense against scipy on 1M × 100k × 10M nonzeros × 64 (bar: Palate ≤ scipy);
+//  - the full hybrid on a 1M-user × 50k-restaurant city with ≈ 20M events (bar: ≤ 15 min, ≤ 8 GB).
+// Flags: --only movielens,als,cleora,spmm,city   --quick (smaller shapes for a smoke run)
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadDataset } from "../src/data/load-dataset.js";
@@ -13,9 +14,10 @@ import { alsSpeedBench } from "./als.js";
 import { cleoraSpeedBench } from "./cleora.js";
 import { type BenchRow, printBench } from "./report.js";
 import { spmmBench } from "./spmm.js";
+import { cityTrainingBench, FULL_SCALE } from "./train-city.js";
 
 const at = process.argv.indexOf("--only");
-const only = at >= 0 ? process.argv[at + 1].split(",") : ["movielens", "als", "cleora", "spmm"];
+const only = at >= 0 ? process.argv[at + 1].split(",") : ["movielens", "als", "cleora", "spmm", "city"];
 const quick = process.argv.includes("--quick");
 const nnz = quick ? [1_000_000] : [1_000_000, 5_000_000, 20_000_000];
 
@@ -44,5 +46,12 @@ if (only.includes("spmm")) {
   printBench(
     "sparse × dense vs scipy (bar: ratio ≤ 1)",
     await spmmBench(quick ? { rows: 100_000, cols: 10_000, nnz: 1_000_000 } : {}),
+  );
+}
+if (only.includes("city")) {
+  const shape = quick ? { users: 50_000, restaurants: 2_500, days: 23 } : FULL_SCALE;
+  printBench(
+    `full hybrid on a ${shape.users.toLocaleString("en-US")}-user × ${shape.restaurants.toLocaleString("en-US")}-restaurant city, ${shape.days} days (bar: ≤ 15 min, ≤ 8 GB)`,
+    await cityTrainingBench(shape),
   );
 }
