@@ -16,6 +16,7 @@ interface ServeFlags {
   featureStore?: string;
   eventLog?: string;
   config?: string;
+  spill?: string;
   production?: boolean;
 }
 
@@ -76,6 +77,10 @@ export function serveCommand(): Command {
     .option("--event-log <url>", "event log URL (sqlite:PATH or redis://…), overrides --redis")
     .option("--config <file>", "JSON configuration (see README: serving configuration)")
     .option(
+      "--spill <path>",
+      "file the event queue spills to while the event log is down (default palate-events.spill.ndjson); one per process",
+    )
+    .option(
       "--production",
       "production mode: refuse to start without PALATE_ADMIN_TOKEN (also NODE_ENV=production)",
     )
@@ -89,6 +94,7 @@ export function serveCommand(): Command {
         host: flags.host,
         featureStore: flags.featureStore ?? flags.redis,
         eventLog: flags.eventLog ?? flags.redis,
+        spillPath: flags.spill,
         production: flags.production,
       });
       checkProductionToken(config);
