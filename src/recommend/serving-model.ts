@@ -15,8 +15,7 @@ export type Reason = (typeof PART_REASON)[keyof typeof PART_REASON];
 
 /** A part's block within the one item matrix. */
 interface Block {
-  reason: Reason;
-  /** Index of the reason in `reasonNames` (parts may share a reason). */
+  /** Index of the block's reason in `reasonNames` (parts may share a reason). */
   slot: number;
   start: number;
   end: number;
@@ -64,7 +63,7 @@ export class ServingModel {
     this.blocks = hybrid.learned.parts.map((part) => {
       const reason = PART_REASON[part.name];
       if (!this.reasonNames.includes(reason)) this.reasonNames.push(reason);
-      const block = { reason, slot: this.reasonNames.indexOf(reason), start, end: start + part.dims };
+      const block = { slot: this.reasonNames.indexOf(reason), start, end: start + part.dims };
       start += part.dims;
       return block;
     });
