@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../core/ports.js";
 import { ServeConfigSchema } from "../server/serve-config.js";
 import { type RunningServer, startServer } from "../server/server.js";
 import { trainedCityModel } from "../server/testing/serving-fixture.js";
@@ -160,19 +160,6 @@ async function waitFor<T>(check: () => Promise<T | null>): Promise<T | null> {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return null;
-}
-
-/** A port nobody listens on now (the OS picks it; Prometheus binds it right after). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts Prometheus on `port` with `dir/prometheus.yml` and a TSDB in `dir`, ready when /-/ready answers. */

@@ -18,6 +18,7 @@ export class HnswlibGraph implements InnerProductGraph {
     this.dims = dims;
     this.live = live;
     this.liveCount = liveCount;
+    // Filled with a non-integer so V8 keeps it as an array of doubles from the start.
     this.queryScratch = new Array<number>(dims).fill(0.5);
   }
 
