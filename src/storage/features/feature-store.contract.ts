@@ -179,6 +179,26 @@ export function runFeatureStoreContract(name: string, open: OpenFeatureStoreForC
         });
       }));
 
+    it("moves its item change tag on every upsert and delete, and only then", () =>
+      withStore(async (store) => {
+        assert.equal(await store.itemChangesTag(), null);
+        const seen = new Set<string | null>([null]);
+        const step = async (change: Promise<void>) => {
+          await change;
+          const tag = await store.itemChangesTag();
+          assert.ok(!seen.has(tag), `tag ${tag} repeated`);
+          seen.add(tag);
+          // Reads, and writes of other kinds, leave it alone.
+          await store.itemChanges();
+          await store.putPreferences("someone", { cuisines: ["thai"] });
+          assert.equal(await store.itemChangesTag(), tag);
+        };
+        await step(store.putItem(item("a")));
+        await step(store.putItem(item("a", "again")));
+        await step(store.deleteItem("a"));
+        await step(store.deleteItem("never-put"));
+      }));
+
     it("keeps users, preferences and vectors independent of each other", () =>
       withStore(async (store) => {
         await store.putUserVectors("v1", [{ userId: "alice", vector: Float32Array.of(1) }]);

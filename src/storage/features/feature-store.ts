@@ -67,5 +67,11 @@ export interface FeatureStore {
   deleteItem(itemId: string): Promise<void>;
   /** All item upserts and deletes made through the store, each sorted by item id. */
   itemChanges(): Promise<ItemChanges>;
+  /**
+   * An opaque tag that changes with every `putItem` and `deleteItem` (null before the first, or
+   * after the backend lost its data). Pollers read it first and fetch `itemChanges` only when it
+   * differs from the tag they last applied: a replica's poll then costs one small read.
+   */
+  itemChangesTag(): Promise<string | null>;
   close(): Promise<void>;
 }

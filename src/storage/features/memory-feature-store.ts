@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { PalateError } from "../../core/errors.js";
 import type { Item } from "../../core/types.js";
 import {
@@ -56,6 +57,7 @@ export class MemoryFeatureStore implements FeatureStore {
   private readonly preferences = new Map<string, Preferences>();
   private readonly upserts = new Map<string, Item>();
   private readonly deletes = new Set<string>();
+  private itemsTag: string | null = null;
   private closed = false;
 
   constructor(options: MemoryFeatureStoreOptions = {}) {
@@ -123,12 +125,19 @@ export class MemoryFeatureStore implements FeatureStore {
     this.checkOpen();
     this.upserts.set(item.itemId, structuredClone(item));
     this.deletes.delete(item.itemId);
+    this.itemsTag = randomUUID();
   }
 
   async deleteItem(itemId: string): Promise<void> {
     this.checkOpen();
     this.upserts.delete(itemId);
     this.deletes.add(itemId);
+    this.itemsTag = randomUUID();
+  }
+
+  async itemChangesTag(): Promise<string | null> {
+    this.checkOpen();
+    return this.itemsTag;
   }
 
   async itemChanges(): Promise<ItemChanges> {

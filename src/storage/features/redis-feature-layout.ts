@@ -38,6 +38,11 @@ export class RedisFeatureKeys {
   get deletedItems(): string {
     return `${this.prefix}items:deleted`;
   }
+
+  /** A fresh random value on every item change (see `FeatureStore.itemChangesTag`). */
+  get itemsTag(): string {
+    return `${this.prefix}items:tag`;
+  }
 }
 
 /** The bytes of a vector, without a copy (every supported platform is little-endian, as in artifacts). */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { type ChainableCommander, Redis } from "ioredis";
 import { PalateError } from "../../core/errors.js";
 import type { Item } from "../../core/types.js";
@@ -221,12 +222,23 @@ export class RedisFeatureStore implements FeatureStore {
       this.client
         .multi()
         .hset(this.keys.items, item.itemId, JSON.stringify(item))
-        .srem(this.keys.deletedItems, item.itemId),
+        .srem(this.keys.deletedItems, item.itemId)
+        .set(this.keys.itemsTag, randomUUID()),
     );
   }
 
   async deleteItem(itemId: string): Promise<void> {
-    await replies(this.client.multi().hdel(this.keys.items, itemId).sadd(this.keys.deletedItems, itemId));
+    await replies(
+      this.client
+        .multi()
+        .hdel(this.keys.items, itemId)
+        .sadd(this.keys.deletedItems, itemId)
+        .set(this.keys.itemsTag, randomUUID()),
+    );
+  }
+
+  itemChangesTag(): Promise<string | null> {
+    return this.client.get(this.keys.itemsTag);
   }
 
   async itemChanges(): Promise<ItemChanges> {
