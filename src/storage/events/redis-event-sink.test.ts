@@ -101,6 +101,7 @@ if (skip) {
         assert.equal(await sink.count(), 7);
         assert.equal(await sink.trimThrough([further.cursor]), 3);
         await assert.rejects(sink.trimThrough(["12-x"]), /readers\[0\].*not a stream id/);
+        await assert.rejects(sink.trimThrough(["", "12-x"]), /readers\[1\].*not a stream id/);
       } finally {
         await sink.close();
       }

@@ -181,8 +181,13 @@ export class RedisEventSink implements EventSink {
 
   async trimThrough(readers: readonly string[]): Promise<number> {
     let oldest: [bigint, bigint] | null = null;
+    let unread = false;
     for (const [i, cursor] of readers.entries()) {
-      if (cursor === "") return 0;
+      // A reader at the start has read nothing: nothing may go (the others are still checked).
+      if (cursor === "") {
+        unread = true;
+        continue;
+      }
       if (!STREAM_ID.test(cursor)) {
         throw new InputError(
           { source: "RedisEventSink.trimThrough", field: `readers[${i}]` },
@@ -192,7 +197,7 @@ export class RedisEventSink implements EventSink {
       const id = cursor.split("-").map(BigInt) as [bigint, bigint];
       if (!oldest || id[0] < oldest[0] || (id[0] === oldest[0] && id[1] < oldest[1])) oldest = id;
     }
-    if (!oldest) return 0;
+    if (!oldest || unread) return 0;
     this.ensureAvailable();
     // XTRIM MINID drops ids below its argument: the id just after the oldest cursor drops that
     // cursor's entry too. Dedupe markers are separate keys with their own TTL, so they stay.
