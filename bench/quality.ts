@@ -1,6 +1,7 @@
 // `npm run bench:quality`: the protocol's table (nDCG@10, P@10) for every model under the warm,
 // cold-user (n = 1, 3, 5) and cold-item protocols, on movielens-latest-small and the simulated city.
 // Flags: --datasets movielens,city  --models popularity,als,...  --protocols warm,cold-user-1,...
+//        --hybrid-parts als,ease,cleora,content,popularity (the hybrid's parts; default its own)
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -15,6 +16,7 @@ import { generateCity } from "../src/data/city/generate.js";
 import { loadCityWorld } from "../src/data/city/index.js";
 import { loadDataset } from "../src/data/load-dataset.js";
 import { evaluate } from "../src/evaluation/evaluate.js";
+import { PART_NAMES } from "../src/models/hybrid/hybrid-part.js";
 import { MODEL_KINDS, type ModelKind } from "../src/models/model-kinds.js";
 import { OracleRecommender } from "./oracle-recommender.js";
 import { RandomRecommender } from "./random-recommender.js";
@@ -33,6 +35,9 @@ const dataDir = resolve(process.env["PALATE_DATA_DIR"] ?? "../shared/data");
 const datasets = listFlag("datasets", ["movielens", "city"] as const);
 const models = listFlag("models", [...MODEL_KINDS, "random"] as const);
 const protocols = listFlag("protocols", COMPARE_PROTOCOLS);
+const hybridParts = process.argv.includes("--hybrid-parts")
+  ? listFlag("hybrid-parts", PART_NAMES)
+  : undefined;
 
 const cityDir = join(tmpdir(), "palate-bench-city-20k");
 
@@ -92,6 +97,6 @@ for (const name of datasets) {
     }
   }
   const kinds = models.filter((m): m is ModelKind => m !== "random");
-  await compareModels(dataset, kinds, protocols, record);
+  await compareModels(dataset, kinds, protocols, record, { parts: hybridParts });
 }
 printBench("quality (nDCG@10 and P@10, 75/25 split stratified by item, seed 42)", rows);

@@ -5,6 +5,7 @@ import { coldUserSplit } from "../evaluation/cold-user-split.js";
 import { evaluate } from "../evaluation/evaluate.js";
 import type { Split } from "../evaluation/splits.js";
 import { stratifiedSplit } from "../evaluation/stratified-split.js";
+import type { HybridOptions } from "../models/hybrid/hybrid-options.js";
 import { createModel, type ModelKind } from "../models/model-kinds.js";
 import { trainingDataOf } from "../models/training-data.js";
 
@@ -44,6 +45,7 @@ export async function compareModels(
   kinds: readonly ModelKind[],
   protocols: readonly CompareProtocol[],
   onRow?: (row: ComparisonRow) => void,
+  options: HybridOptions = {},
 ): Promise<ComparisonRow[]> {
   const matrix = interactionMatrix(dataset);
   const itemCategories = dataset.itemMeta.map((item) => item?.categories);
@@ -52,7 +54,7 @@ export async function compareModels(
     const split = protocolSplit(protocol, matrix);
     for (const kind of kinds) {
       const started = performance.now();
-      const model = createModel(kind);
+      const model = createModel(kind, options);
       await model.fit(trainingDataOf(dataset, split.train));
       const fitSeconds = (performance.now() - started) / 1000;
       const report = evaluate(model, split, { k: 10, itemCategories });

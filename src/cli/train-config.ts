@@ -20,6 +20,15 @@ const AlsConfig = z.strictObject({
   threads: z.number().int().min(0),
 });
 
+/** Factorised EASE (`EaseParams`). */
+const EaseConfig = z.strictObject({
+  rank: positiveInt,
+  lambda: z.number().positive(),
+  powerIterations: positiveInt,
+  oversample: z.number().int().min(0),
+  seed: z.number().int(),
+});
+
 /** ELSA (`ElsaTrainingOptions`). */
 const ElsaConfig = z.strictObject({
   factors: positiveInt,
@@ -91,6 +100,7 @@ export const TrainConfigSchema = z
     coldItemRidge: nonNegative,
     coldItemMinUsers: positiveInt,
     als: AlsConfig.partial(),
+    ease: EaseConfig.partial(),
     elsa: ElsaConfig.partial(),
     cleora: CleoraConfig.partial(),
     content: ContentConfig,

@@ -13,7 +13,7 @@ const Positive = z.number().int().positive();
 export const RetrainTrainingSchema = z
   .object({
     parts: z
-      .array(z.enum(["als", "elsa", "cleora", "content", "popularity"]))
+      .array(z.enum(["als", "ease", "elsa", "cleora", "content", "popularity"]))
       .min(1)
       .optional(),
     als: z

@@ -6,6 +6,7 @@ import {
   gramTileRows,
   mirrorUpper,
   multiplyRows,
+  scoreRows,
   splitGramTiles,
 } from "./dense.js";
 import { Random } from "./random.js";
@@ -80,4 +81,19 @@ test("splitGramTiles covers every tile row once with balanced triangle areas", (
   let first = 0;
   for (let t = two[0][0]; t < two[0][1]; t++) first += 16 - t;
   assert.ok(first >= 60 && first <= 76, `first part holds ${first} tiles`);
+});
+
+test("scoreRows gives every row's inner product with the query, whatever n mod 4", () => {
+  const d = 5;
+  for (const n of [1, 3, 4, 7]) {
+    const a = Float32Array.from({ length: n * d }, (_, i) => ((i * 7) % 11) - 5);
+    const q = Float32Array.from({ length: d }, (_, j) => j - 2);
+    const out = new Float32Array(n);
+    scoreRows(a, n, d, q, out);
+    for (let i = 0; i < n; i++) {
+      let expected = 0;
+      for (let j = 0; j < d; j++) expected += a[i * d + j] * q[j];
+      assert.equal(out[i], expected, `n ${n}, row ${i}`);
+    }
+  }
 });

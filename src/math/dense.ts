@@ -284,3 +284,38 @@ export function splitGramTiles(k: number, parts: number): Array<[number, number]
   }
   return ranges;
 }
+
+/**
+ * `out[i] = a_i · q` for the n rows of `a` (n × d, row-major), four rows at a time: each q[j] is
+ * loaded once for four products (the loop is load-bound).
+ */
+export function scoreRows(a: Float32Array, n: number, d: number, q: Float32Array, out: Float32Array): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const r0 = i * d;
+    const r1 = r0 + d;
+    const r2 = r1 + d;
+    const r3 = r2 + d;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < d; j++) {
+      const qj = q[j];
+      s0 += a[r0 + j] * qj;
+      s1 += a[r1 + j] * qj;
+      s2 += a[r2 + j] * qj;
+      s3 += a[r3 + j] * qj;
+    }
+    out[i] = s0;
+    out[i + 1] = s1;
+    out[i + 2] = s2;
+    out[i + 3] = s3;
+  }
+  for (; i < n; i++) {
+    const row = i * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += a[row + j] * q[j];
+    out[i] = s;
+  }
+}

@@ -7,6 +7,7 @@ import type { Manifest } from "./artifact/manifest.js";
 import { trainingSnapshotFrom } from "./artifact/training-snapshot.js";
 import { CleoraModel } from "./cleora/cleora-model.js";
 import { ContentModel } from "./content/content-model.js";
+import { EaseModel } from "./ease/ease-model.js";
 import { ElsaModel } from "./elsa/elsa-model.js";
 import { loadHybrid } from "./hybrid/hybrid-artifact.js";
 import { HybridModel } from "./hybrid/hybrid-model.js";
@@ -15,7 +16,7 @@ import { PopularityModel } from "./popularity/popularity-model.js";
 import type { Recommender } from "./recommender.js";
 
 /** The model kinds `palate train --model` accepts; `hybrid` blends the others. */
-export const MODEL_KINDS = ["hybrid", "als", "elsa", "cleora", "content", "popularity"] as const;
+export const MODEL_KINDS = ["hybrid", "als", "ease", "elsa", "cleora", "content", "popularity"] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 /** A new, untrained model of `kind`; `options` holds each part's options (the hybrid's shape). */
@@ -25,6 +26,8 @@ export function createModel(kind: ModelKind, options: HybridOptions = {}): Recom
       return new HybridModel(options);
     case "als":
       return new AlsModel(options.als);
+    case "ease":
+      return new EaseModel(options.ease);
     case "elsa":
       return new ElsaModel(options.elsa);
     case "cleora":
@@ -58,6 +61,9 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
       break;
     case "als":
       model = AlsModel.fromArtifact(artifact);
+      break;
+    case "ease":
+      model = EaseModel.fromArtifact(artifact);
       break;
     case "elsa":
       model = ElsaModel.fromArtifact(artifact);

@@ -16,11 +16,14 @@ interface TrainOptions extends DataOptions, EmbeddingOptions, TrainFlags {
 const CONFIG_HELP = `
 Config file (--config F): JSON with any of these fields; every field is optional, defaults fill
 the rest, and an unknown field is an error naming it (e.g. 'als.factorz'). Flags win over the file.
-  parts             ["als", "elsa", "cleora", "content", "popularity"] (default all but elsa)
+  parts             ["als", "ease", "elsa", "cleora", "content", "popularity"] (default: als,
+                      cleora, content, popularity)
   buckets           { coldMax, warmMax }: history lengths of cold / warm users (5, 50)
   validation        { ratio, coldFraction, coldN, maxUsersPerBucket, seed }
   coldItemRidge, coldItemMinUsers
   als               { factors, regularization, alpha, confidenceBase, iterations, cgSteps, seed, threads }
+  ease              { rank, lambda, powerIterations, oversample, seed } (the hybrid picks lambda
+                      on its validation split unless it is given)
   elsa              { factors, epochs, learningRate, batchSize, seed, binary, dropout, ridge }
   cleora            { dimensions, iterations, init, userVectors, weighted, whiten, attributes,
                       attributeShare, threads }

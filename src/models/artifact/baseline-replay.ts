@@ -2,6 +2,7 @@ import type { Item } from "../../core/types.js";
 import { MEAL_PERIODS } from "../../data/city/constants.js";
 import { periodAt } from "../../data/city/meal-time.js";
 import type { Random } from "../../math/random.js";
+import type { RequestContext } from "../popularity/context-prior.js";
 import type { Recommendations, TrainingData } from "../recommender.js";
 
 /**
@@ -9,6 +10,17 @@ import type { Recommendations, TrainingData } from "../recommender.js";
  * popularity, price, cuisine of listed items) describe what healthy traffic will be served
  * rather than unfiltered top-k lists (docs/drift.md measures the difference).
  */
+
+/**
+ * Top-k lists for users among candidate items, in the request's context (where and when it is
+ * asked from), as the serving path would rank them there.
+ */
+export type ReplayRecommend = (
+  users: Int32Array,
+  k: number,
+  candidates?: Int32Array,
+  context?: RequestContext,
+) => Recommendations;
 
 /**
  * Users drawn with replacement in proportion to their summed event weights: requests come from
@@ -67,7 +79,7 @@ export function servedLike(
   users: Int32Array,
   k: number,
   rng: Random,
-  recommend: (users: Int32Array, k: number, candidates?: Int32Array) => Recommendations,
+  recommend: ReplayRecommend,
 ): Recommendations {
   const m = data.matrix;
   const items = new Int32Array(users.length * k).fill(-1);
@@ -104,7 +116,8 @@ export function servedLike(
       }
       open.push(i);
     }
-    const list = recommend(Int32Array.of(u), k, Int32Array.from(open));
+    const context = { lat: home?.lat, lon: home?.lon, period: period >= 0 ? period : undefined };
+    const list = recommend(Int32Array.of(u), k, Int32Array.from(open), context);
     items.set(list.items.subarray(0, k), b * k);
     scores.set(list.scores.subarray(0, k), b * k);
   });

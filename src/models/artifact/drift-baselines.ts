@@ -2,8 +2,8 @@ import { z } from "zod";
 import { MEAL_PERIODS } from "../../data/city/constants.js";
 import { periodAt } from "../../data/city/meal-time.js";
 import { Random } from "../../math/random.js";
-import type { Recommendations, TrainingData } from "../recommender.js";
-import { requestSample, servedLike } from "./baseline-replay.js";
+import type { TrainingData } from "../recommender.js";
+import { type ReplayRecommend, requestSample, servedLike } from "./baseline-replay.js";
 import {
   ACTIVITY_EDGES,
   type BinRule,
@@ -150,7 +150,7 @@ function counter(rule: BinRule) {
  */
 export function computeDriftBaselines(
   data: TrainingData,
-  recommend: (users: Int32Array, k: number, candidates?: Int32Array) => Recommendations,
+  recommend: ReplayRecommend,
   options: BaselineOptions = {},
 ): DriftBaselines {
   const k = options.k ?? 10;

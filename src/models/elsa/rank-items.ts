@@ -1,14 +1,10 @@
 import type { CsrMatrix } from "../../core/csr.js";
+import { scoreRows } from "../../math/dense.js";
 import type { TopK } from "../../math/top-k.js";
 
 /** `out[i] = a_i · q` for every row i of `a` (n × d). */
 export function scoreAll(a: Float32Array, n: number, d: number, q: Float32Array, out: Float32Array): void {
-  for (let i = 0; i < n; i++) {
-    const row = i * d;
-    let s = 0;
-    for (let j = 0; j < d; j++) s += a[row + j] * q[j];
-    out[i] = s;
-  }
+  scoreRows(a, n, d, q, out);
 }
 
 /** `out[i] = a_i · q` for the listed rows only. */

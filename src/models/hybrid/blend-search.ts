@@ -85,11 +85,19 @@ function buildPool(
   k: number,
   poolPerPart: number,
 ): Pool {
-  const seen = new Set(user.history.items);
+  const seen = new Uint8Array(nItems);
+  for (const item of user.history.items) seen[item] = 1;
+  // A part with an all-zero query (a user without history, for history-based parts) scores every
+  // item 0: nothing to compute and no candidates to add.
+  const silent = new Uint8Array(parts.length);
   const partScores = parts.map((part, p) => {
     const q = new Float32Array(part.dims);
     part.query(user.history, q);
     const s = new Float32Array(nItems);
+    if (q.every((v) => v === 0)) {
+      silent[p] = 1;
+      return s;
+    }
     scoreItems(part.items, part.dims, q, s);
     for (let i = 0; i < nItems; i++) s[i] *= scales[p];
     return s;
@@ -98,9 +106,10 @@ function buildPool(
   const top = new TopK(poolPerPart);
   const picked = new Int32Array(poolPerPart);
   const pickedScores = new Float32Array(poolPerPart);
-  for (const s of partScores) {
+  for (const [p, s] of partScores.entries()) {
+    if (silent[p] === 1) continue;
     top.reset();
-    for (let i = 0; i < nItems; i++) if (!seen.has(i)) top.push(i, s[i]);
+    for (let i = 0; i < nItems; i++) if (seen[i] === 0) top.push(i, s[i]);
     top.drainInto(picked, pickedScores, 0);
     for (const item of picked) if (item >= 0) candidates.add(item);
   }

@@ -3,7 +3,7 @@ import { ColdItemProjection } from "./cold-item-projection.js";
 import type { HybridPart } from "./hybrid-part.js";
 
 /** Parts whose item vectors come from interactions, so a new item needs a prediction. */
-const INTERACTION_PARTS = new Set(["als", "elsa", "cleora", "external"]);
+const INTERACTION_PARTS = new Set(["als", "ease", "elsa", "cleora", "external"]);
 
 /**
  * Replaces the cf and graph rows of items without training interactions by ridge predictions

@@ -10,13 +10,15 @@ import { computeDriftBaselines } from "../artifact/drift-baselines.js";
 import { trainingSnapshotContent, trainingSnapshotFrom } from "../artifact/training-snapshot.js";
 import type { CleoraModel } from "../cleora/cleora-model.js";
 import type { ContentModel } from "../content/content-model.js";
+import type { EaseModel } from "../ease/ease-model.js";
 import type { ElsaModel } from "../elsa/elsa-model.js";
 import { type AlignedEmbeddings, externalPart } from "../external/external-part.js";
 import type { Recommender } from "../recommender.js";
 import { ColdItemProjection } from "./cold-item-projection.js";
+import { ContextPopularity, recommendInContext } from "./context-shift.js";
 import { HybridModel } from "./hybrid-model.js";
 import { type HybridPart, PART_NAMES, type PartName } from "./hybrid-part.js";
-import { alsPart, cleoraPart, contentPart, elsaPart, popularityPart } from "./parts.js";
+import { alsPart, cleoraPart, contentPart, easePart, elsaPart, popularityPart } from "./parts.js";
 
 const ParametersSchema = z.object({
   parts: z.array(z.enum(PART_NAMES)).min(1),
@@ -34,6 +36,7 @@ export async function saveHybrid(model: HybridModel, dir: string): Promise<void>
   if (!data) throw new PalateError("hybrid model: save() before fit()");
   const state = model.learned;
   const base = trainingSnapshotContent(data);
+  const view = ContextPopularity.of(model);
   await writeArtifact(dir, {
     ...base,
     version: newVersionName("hybrid"),
@@ -50,9 +53,13 @@ export async function saveHybrid(model: HybridModel, dir: string): Promise<void>
       ...(state.fitSeconds === undefined ? {} : { trainingSeconds: state.fitSeconds }),
     },
     // Drift detection compares live traffic with these (seen items excluded, as serving does).
-    driftBaselines: computeDriftBaselines(data, (users, k, candidates) =>
-      model.recommend(users, { k, exclude: data.matrix, candidates }),
-    ),
+    driftBaselines: computeDriftBaselines(data, (users, k, candidates, context) => {
+      // Requests with a place or time get the popularity part in that context, as served.
+      const row = view && context ? view.rowFor(context) : -1;
+      return view && row >= 0 && candidates
+        ? recommendInContext(model, view, row, users, k, candidates)
+        : model.recommend(users, { k, exclude: data.matrix, candidates });
+    }),
     matrices: {
       ...base.matrices,
       ...externalMatrices(state.parts, data.users.size),
@@ -138,6 +145,8 @@ function partOf(
   switch (name) {
     case "als":
       return alsPart(model as AlsModel, rowLength);
+    case "ease":
+      return easePart(model as EaseModel);
     case "elsa":
       return elsaPart(model as ElsaModel);
     case "cleora":

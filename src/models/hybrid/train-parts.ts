@@ -3,17 +3,19 @@ import { AlsModel, type AlsOptions } from "../als/als-model.js";
 import { CleoraModel } from "../cleora/cleora-model.js";
 import { CLEORA_DEFAULTS, type CleoraOptions } from "../cleora/cleora-options.js";
 import { ContentModel, type ContentModelOptions } from "../content/content-model.js";
+import { EaseModel, type EaseOptions } from "../ease/ease-model.js";
 import { ElsaModel, type ElsaOptions } from "../elsa/elsa-model.js";
 import { alignEmbeddings, externalPart } from "../external/external-part.js";
 import type { ExternalEmbeddings } from "../external/read-embeddings.js";
 import { PopularityModel, type PopularityOptions } from "../popularity/popularity-model.js";
 import type { Recommender, TrainingData } from "../recommender.js";
 import type { HybridPart, PartName } from "./hybrid-part.js";
-import { alsPart, cleoraPart, contentPart, elsaPart, popularityPart } from "./parts.js";
+import { alsPart, cleoraPart, contentPart, easePart, elsaPart, popularityPart } from "./parts.js";
 
 /** Options of each part model, passed through unchanged. */
 export interface PartOptions {
   als?: AlsOptions;
+  ease?: EaseOptions;
   elsa?: ElsaOptions;
   cleora?: CleoraOptions;
   content?: ContentModelOptions;
@@ -61,6 +63,13 @@ export async function trainParts(
         });
         await model.fit(data);
         parts.push(alsPart(model, rowLength));
+        models.set(name, model);
+        break;
+      }
+      case "ease": {
+        const model = new EaseModel(options.ease);
+        await model.fit(data);
+        parts.push(easePart(model));
         models.set(name, model);
         break;
       }

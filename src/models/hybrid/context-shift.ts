@@ -1,0 +1,143 @@
+import { TopK } from "../../math/top-k.js";
+import type { ContextPrior, RequestContext } from "../popularity/context-prior.js";
+import type { PopularityModel } from "../popularity/popularity-model.js";
+import type { Recommendations } from "../recommender.js";
+import type { HybridModel } from "./hybrid-model.js";
+import { historyOf } from "./validation-users.js";
+
+/** The trained per-context prior of a hybrid, if its version has one. */
+export function contextPriorOf(hybrid: HybridModel): ContextPrior | null {
+  const popularity = hybrid.learned.models.get("popularity") as PopularityModel | undefined;
+  return popularity?.contextPrior ?? null;
+}
+
+/**
+ * The hybrid's popularity component in a request's context. The popularity column of the item
+ * matrix is scale · z(i), z the standardised log(1 + users of i); in context c the same transform
+ * of the expected users p(i | c) · Σ users gives z_c(i). A query's score then moves by
+ * q_pop · scale · (z_c(i) − z(i)): the popularity part scores as if trained in that context, while
+ * every other part and the learned weights stay as they are. (The item matrix stays global, so the
+ * shift applies to candidates: see `RecommendService`.)
+ */
+export class ContextPopularity {
+  readonly prior: ContextPrior;
+  /** Offset of the popularity column in the query and item rows. */
+  private readonly column: number;
+  private readonly scale: number;
+  private readonly globalZ: Float32Array;
+  private readonly mean: number;
+  private readonly std: number;
+  private readonly total: number;
+  private readonly shifts = new Map<number, Float32Array>();
+  private readonly orders = new Map<number, Int32Array>();
+
+  private constructor(prior: ContextPrior, hybrid: HybridModel) {
+    this.prior = prior;
+    const state = hybrid.learned;
+    const p = state.parts.findIndex((part) => part.name === "popularity");
+    this.column = state.parts.slice(0, p).reduce((sum, part) => sum + part.dims, 0);
+    this.scale = state.scales[p];
+    this.globalZ = state.parts[p].items;
+    // The part's standardisation, recomputed from the training counts it was built from.
+    const counts = new Float64Array(state.train.nCols);
+    for (const item of state.train.indices) counts[item]++;
+    let mean = 0;
+    let total = 0;
+    for (const c of counts) {
+      mean += Math.log1p(c);
+      total += c;
+    }
+    mean /= Math.max(1, counts.length);
+    let variance = 0;
+    for (const c of counts) variance += (Math.log1p(c) - mean) ** 2;
+    this.mean = mean;
+    this.std = Math.sqrt(variance / Math.max(1, counts.length)) || 1;
+    this.total = total;
+  }
+
+  /** The context view of a hybrid with a popularity part and a trained prior; else null. */
+  static of(hybrid: HybridModel): ContextPopularity | null {
+    const prior = contextPriorOf(hybrid);
+    if (!prior || !hybrid.learned.parts.some((part) => part.name === "popularity")) return null;
+    if (prior.itemCount !== hybrid.learned.train.nCols) return null;
+    return new ContextPopularity(prior, hybrid);
+  }
+
+  /** The trained context row of a request, or -1 (then nothing shifts). */
+  rowFor(context: RequestContext): number {
+    return this.prior.lookup(context);
+  }
+
+  /** Per item: scale · (z_c(i) − z(i)) for context row `row` (cached; items of the model only). */
+  shiftsFor(row: number): Float32Array {
+    let shift = this.shifts.get(row);
+    if (shift) return shift;
+    const n = this.prior.itemCount;
+    shift = new Float32Array(n);
+    if (row >= 0) {
+      for (let i = 0; i < n; i++) {
+        const z = (Math.log1p(this.prior.score(row, i) * this.total) - this.mean) / this.std;
+        shift[i] = this.scale * (z - this.globalZ[i]);
+      }
+    }
+    // Bounded: a busy deployment sees a few hundred contexts.
+    if (this.shifts.size >= 4096) this.shifts.clear();
+    this.shifts.set(row, shift);
+    return shift;
+  }
+
+  /** Items of the model by descending p(i | context row), cached like the shifts. */
+  orderFor(row: number): Int32Array {
+    let order = this.orders.get(row);
+    if (!order) {
+      if (this.orders.size >= 4096) this.orders.clear();
+      order = this.prior.order(row);
+      this.orders.set(row, order);
+    }
+    return order;
+  }
+
+  /** How much the popularity component moves item `item`'s score for query `q` in context `row`. */
+  shift(q: Float32Array, row: number, item: number): number {
+    const shifts = this.shiftsFor(row);
+    return item < shifts.length ? q[this.column] * shifts[item] : 0;
+  }
+
+  /** The query's weight on popularity (zero when its bucket ignores popularity). */
+  weightOf(q: Float32Array): number {
+    return q[this.column];
+  }
+}
+
+/**
+ * Top-k lists of trained users among `candidates` (their training items left out) with the
+ * popularity component in context row `row`: q·x_i plus the shift, as serving ranks them there.
+ * The drift baselines replay this, so the scores they expect include the shift live traffic gets.
+ */
+export function recommendInContext(
+  hybrid: HybridModel,
+  view: ContextPopularity,
+  row: number,
+  users: Int32Array,
+  k: number,
+  candidates: Int32Array,
+): Recommendations {
+  const { train, userMeta } = hybrid.learned;
+  const { matrix, dims } = hybrid.itemVectors;
+  const items = new Int32Array(users.length * k).fill(-1);
+  const scores = new Float32Array(users.length * k).fill(Number.NEGATIVE_INFINITY);
+  const top = new TopK(k);
+  users.forEach((u, b) => {
+    const q = hybrid.queryFor(historyOf(train, u, userMeta[u]));
+    const seen = new Set(train.indices.subarray(train.indptr[u], train.indptr[u + 1]));
+    top.reset();
+    for (const item of candidates) {
+      if (seen.has(item)) continue;
+      let s = view.shift(q, row, item);
+      for (let j = 0; j < dims; j++) s += q[j] * matrix[item * dims + j];
+      top.push(item, s);
+    }
+    top.drainInto(items, scores, b * k);
+  });
+  return { k, items, scores };
+}
