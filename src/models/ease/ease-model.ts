@@ -35,7 +35,8 @@ export class EaseModel implements Recommender {
   private rows = new Float32Array(0);
   private shrink: Float32Array = new Float32Array(0);
   private train: CsrMatrix | null = null;
-  private meanUser = new Float32Array(0);
+  /** The mean training user's side, for users the model does not know (computed on first use). */
+  private meanUser: Float32Array | null = null;
   private snapshot: TrainingData | null = null;
 
   constructor(options: EaseOptions = {}) {
@@ -104,7 +105,7 @@ export class EaseModel implements Recommender {
       const user = userIndices[b];
       const known = train !== null && user >= 0 && user < train.nRows;
       if (known) this.userVector(train.indices.subarray(train.indptr[user], train.indptr[user + 1]), q);
-      else q.set(this.meanUser);
+      else q.set(this.meanUserVector());
       if (candidates) scoreSome(this.rows, this.rank, q, candidates, itemScores);
       else scoreAll(this.rows, n, this.rank, q, itemScores);
       pushRanked(itemScores, n, candidates, exclude, user, blocked, top);
@@ -169,15 +170,24 @@ export class EaseModel implements Recommender {
       const inv = 1 / Math.max(d, 1e-6);
       for (let k = 0; k < r; k++) this.rows[i * r + k] = vectors[i * r + k] * inv;
     }
+    this.meanUser = null;
+  }
+
+  /** Lazily: the hybrid derives a model per λ it tries and never asks for unknown users. */
+  private meanUserVector(): Float32Array {
+    if (this.meanUser) return this.meanUser;
+    const train = this.train;
+    const r = this.rank;
     const sum = new Float64Array(r);
     const q = new Float32Array(r);
     let users = 0;
-    for (let u = 0; u < train.nRows; u++) {
+    for (let u = 0; train && u < train.nRows; u++) {
       if (train.indptr[u] === train.indptr[u + 1]) continue;
       this.userVector(train.indices.subarray(train.indptr[u], train.indptr[u + 1]), q);
       for (let k = 0; k < r; k++) sum[k] += q[k];
       users++;
     }
     this.meanUser = Float32Array.from(sum, (s) => (users > 0 ? s / users : 0));
+    return this.meanUser;
   }
 }

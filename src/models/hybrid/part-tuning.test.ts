@@ -117,3 +117,15 @@ test("partNdcg is 1 for a part that ranks each user's held-out items first and 0
   assert.equal(partNdcg(pointing(2), [user], nItems, 1), 1);
   assert.equal(partNdcg(pointing(3), [user], nItems, 1), 0);
 });
+
+test("above the nonzero limit ALS keeps its configured parameters and the log says why", async () => {
+  const fit = await trainParts(["als"], validationData, PARTS);
+  const fitted = fit.models.get("als");
+  const { options, reports } = await tuneParts(fit, validationData, users, PARTS, 10);
+  assert.equal(reports.length, 1);
+  assert.equal(reports[0].tried.length, 1, "only the configured ALS is scored");
+  assert.match(reports[0].skipped ?? "", /validation nonzeros > 10/);
+  assert.equal(fit.models.get("als"), fitted);
+  assert.equal(options.als?.regularization, (fitted as AlsModel).params.regularization);
+  assert.match(describeTuning(reports), /\(kept: \d+ validation nonzeros > 10\)$/);
+});

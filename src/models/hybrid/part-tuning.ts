@@ -68,6 +68,7 @@ export async function tuneParts<T extends PartOptions>(
   validationData: TrainingData,
   users: readonly ValidationUser[],
   options: T,
+  alsMaxNonzeros = ALS_TUNING_MAX_NONZEROS,
 ): Promise<{ options: T; reports: TuningReport[] }> {
   const sample = trialUsers(users);
   const nItems = validationData.matrix.nCols;
@@ -101,10 +102,7 @@ export async function tuneParts<T extends PartOptions>(
     (name) => (options.als as Record<string, unknown> | undefined)?.[name] !== undefined,
   );
   if (als && !alsSet && sample.length > 0) {
-    const nonzeros = validationData.matrix.indices.length;
-    const report = await tuneAls(als, validationFit, validationData, sample, options);
-    if (nonzeros > ALS_TUNING_MAX_NONZEROS)
-      report.skipped = `${nonzeros} validation nonzeros > ${ALS_TUNING_MAX_NONZEROS}`;
+    const report = await tuneAls(als, validationFit, validationData, sample, options, alsMaxNonzeros);
     tuned = { ...tuned, als: { ...tuned.als, ...report.chosen } };
     reports.push(report);
   }
@@ -117,6 +115,7 @@ async function tuneAls(
   data: TrainingData,
   sample: readonly ValidationUser[],
   options: PartOptions,
+  maxNonzeros: number,
 ): Promise<TuningReport> {
   const m = data.matrix;
   const rowLength = (u: number) => m.indptr[u + 1] - m.indptr[u];
@@ -127,18 +126,20 @@ async function tuneAls(
   });
   let best = { model: fitted, ndcg: partNdcg(alsPart(fitted, rowLength), sample, m.nCols) };
   const tried: TuningReport["tried"] = [{ params: paramsOf(fitted), ndcg: best.ndcg }];
-  if (m.indices.length <= ALS_TUNING_MAX_NONZEROS) {
-    for (const candidate of ALS_CANDIDATES) {
-      const same = (Object.keys(candidate) as Array<keyof typeof candidate>).every(
-        (name) => candidate[name] === fitted.params[name],
-      );
-      if (same) continue;
-      const model = new AlsModel({ ...options.als, ...candidate });
-      await model.fit(data);
-      const ndcg = partNdcg(alsPart(model, rowLength), sample, m.nCols);
-      tried.push({ params: paramsOf(model), ndcg });
-      if (ndcg > best.ndcg) best = { model, ndcg };
-    }
+  if (m.indices.length > maxNonzeros) {
+    const skipped = `${m.indices.length} validation nonzeros > ${maxNonzeros}`;
+    return { part: "als", chosen: paramsOf(fitted), tried, skipped };
+  }
+  for (const candidate of ALS_CANDIDATES) {
+    const same = (Object.keys(candidate) as Array<keyof typeof candidate>).every(
+      (name) => candidate[name] === fitted.params[name],
+    );
+    if (same) continue;
+    const model = new AlsModel({ ...options.als, ...candidate });
+    await model.fit(data);
+    const ndcg = partNdcg(alsPart(model, rowLength), sample, m.nCols);
+    tried.push({ params: paramsOf(model), ndcg });
+    if (ndcg > best.ndcg) best = { model, ndcg };
   }
   if (best.model !== fitted) swap(validationFit, "als", best.model, alsPart(best.model, rowLength));
   return { part: "als", chosen: paramsOf(best.model), tried };
