@@ -83,6 +83,15 @@ const EXPECTED: Record<DriftInjection["kind"], string[]> = {
   "cuisine-trend": ["cuisine"],
 };
 
+/**
+ * Model outputs a drift may move as well. The hybrid scores popularity in the context of where a
+ * request comes from, so moving every home to the centre moves the scores too: measured KS D 0.119,
+ * 0.149, 0.155 and 0.169 over four seeds against the threshold 0.15 (no drift: 0.082–0.115).
+ */
+const MAY_ALSO_DRIFT: Partial<Record<DriftInjection["kind"], string[]>> = {
+  "city-centre": ["prediction_score"],
+};
+
 for (const [kind, expected] of Object.entries(EXPECTED)) {
   test(`drift injection '${kind}' drifts exactly ${expected.join(", ") || "nothing"}`, async () => {
     const report = await driftAfter(DriftInjectionSchema.parse({ kind }));
@@ -90,7 +99,8 @@ for (const [kind, expected] of Object.entries(EXPECTED)) {
     assert.equal(report.window.baseline, "ok");
     // Every feature had enough traffic to be judged, so "not drifted" means something.
     for (const f of report.features) assert.equal(f.status === "insufficient-data", false, f.name);
-    const drifted = report.features.filter((f) => f.drifted).map((f) => f.name);
+    const allowed = MAY_ALSO_DRIFT[kind as DriftInjection["kind"]] ?? [];
+    const drifted = report.features.filter((f) => f.drifted && !allowed.includes(f.name)).map((f) => f.name);
     assert.deepEqual(drifted, expected, summary(report));
     assert.equal(report.drifted, expected.length > 0);
   });

@@ -20,7 +20,8 @@ export function trainingDataOf(dataset: Dataset, matrix?: CsrMatrix): TrainingDa
     source: dataset.name,
     interactionCount: matrix ? matrix.indices.length : t.length,
     maxTimestamp,
-    // A split's view keeps the events out: its test pairs' events must not reach training.
-    interactions: matrix ? undefined : t,
+    // A split's view keeps the events too: their one consumer, the per-context popularity prior,
+    // keeps only events of pairs in `matrix` (context-events.ts), so held-out pairs never count.
+    interactions: t,
   };
 }

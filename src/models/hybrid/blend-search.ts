@@ -94,6 +94,10 @@ function buildPool(
     const q = new Float32Array(part.dims);
     part.query(user.history, q);
     const s = new Float32Array(nItems);
+    if (part.scoresFor?.(user.history, s)) {
+      for (let i = 0; i < nItems; i++) s[i] *= scales[p];
+      return s;
+    }
     if (q.every((v) => v === 0)) {
       silent[p] = 1;
       return s;

@@ -5,6 +5,21 @@ import type { Recommendations } from "../recommender.js";
 import type { HybridModel } from "./hybrid-model.js";
 import { historyOf } from "./validation-users.js";
 
+/** The popularity column's standardisation: log(1 + users) centred by `mean`, scaled by `std`. */
+export interface PopularityScale {
+  mean: number;
+  std: number;
+  /** Σ users over items: turns p(i | c) into expected users. */
+  total: number;
+}
+
+/** z_c(i) for every item: the column's standardisation of the expected users p(i | c)·total. */
+export function contextZ(prior: ContextPrior, row: number, scale: PopularityScale, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) {
+    out[i] = (Math.log1p(prior.score(row, i) * scale.total) - scale.mean) / scale.std;
+  }
+}
+
 /** The trained per-context prior of a hybrid, if its version has one. */
 export function contextPriorOf(hybrid: HybridModel): ContextPrior | null {
   const popularity = hybrid.learned.models.get("popularity") as PopularityModel | undefined;
@@ -25,9 +40,9 @@ export class ContextPopularity {
   private readonly column: number;
   private readonly scale: number;
   private readonly globalZ: Float32Array;
-  private readonly mean: number;
-  private readonly std: number;
-  private readonly total: number;
+  readonly mean: number;
+  readonly std: number;
+  readonly total: number;
   private readonly shifts = new Map<number, Float32Array>();
   private readonly orders = new Map<number, Int32Array>();
 
@@ -75,10 +90,8 @@ export class ContextPopularity {
     const n = this.prior.itemCount;
     shift = new Float32Array(n);
     if (row >= 0) {
-      for (let i = 0; i < n; i++) {
-        const z = (Math.log1p(this.prior.score(row, i) * this.total) - this.mean) / this.std;
-        shift[i] = this.scale * (z - this.globalZ[i]);
-      }
+      contextZ(this.prior, row, this, shift);
+      for (let i = 0; i < n; i++) shift[i] = this.scale * (shift[i] - this.globalZ[i]);
     }
     // Bounded: a busy deployment sees a few hundred contexts.
     if (this.shifts.size >= 4096) this.shifts.clear();

@@ -16,6 +16,7 @@ import {
 } from "./blend-search.js";
 import type { ColdItemProjection } from "./cold-item-projection.js";
 import { projectColdItems } from "./cold-items.js";
+import { ContextPopularity } from "./context-shift.js";
 import { HYBRID_DEFAULTS, type HybridOptions } from "./hybrid-options.js";
 import type { HybridPart, PartName, UserHistory } from "./hybrid-part.js";
 import { estimatePartScales } from "./part-scales.js";
@@ -57,6 +58,8 @@ export class HybridModel implements Recommender {
   private totalDims = 0;
   private data: TrainingData | null = null;
   private similarity: { matrix: Float32Array; norms: Float32Array } | null = null;
+  /** The popularity part in context (undefined until first asked; null without a prior). */
+  private contextView: ContextPopularity | null | undefined = undefined;
 
   constructor(options: HybridOptions = {}) {
     this.options = options;
@@ -79,9 +82,9 @@ export class HybridModel implements Recommender {
 
     const base = stratifiedSplit(data.matrix, { by: "item", ratio: v.ratio, seed: v.seed });
     const carved = coldUserSplit(data.matrix, { fraction: v.coldFraction, n: v.coldN, seed: v.seed, base });
-    // No raw events: the weight search scores global popularity only, so the per-context prior
-    // would be fitted for nothing (its fit is linear in the events, seconds at 20M).
-    const validationData = { ...data, matrix: carved.train, interactions: undefined };
+    // The raw events go along (the prior keeps only pairs of the carved matrix): the weight search
+    // scores popularity in each validation user's home context, as it will be used.
+    const validationData = { ...data, matrix: carved.train };
     const phase1 = await trainParts(
       names,
       validationData,
@@ -176,6 +179,7 @@ export class HybridModel implements Recommender {
     });
     this.itemMatrix = x;
     this.similarity = null;
+    this.contextView = undefined;
   }
 
   /** The one item matrix of the inner product (nItems × dims, scaled blocks concatenated). */
@@ -251,9 +255,11 @@ export class HybridModel implements Recommender {
     const scores = new Float32Array(userIndices.length * k);
     const top = new TopK(k);
     const excluded = new Uint8Array(nItems);
+    const home = this.homeContext();
     for (let b = 0; b < userIndices.length; b++) {
       const u = userIndices[b];
       const q = this.queryFor(historyOf(state.train, u, u >= 0 ? state.userMeta[u] : undefined));
+      const shift = home?.(q, u);
       if (exclude && u >= 0 && u < exclude.nRows) {
         for (let e = exclude.indptr[u]; e < exclude.indptr[u + 1]; e++) excluded[exclude.indices[e]] = 1;
       }
@@ -264,7 +270,7 @@ export class HybridModel implements Recommender {
         let s = 0;
         const row = i * d;
         for (let j = 0; j < d; j++) s += x[row + j] * q[j];
-        top.push(i, s);
+        top.push(i, shift ? s + shift[i] : s);
       }
       top.drainInto(items, scores, b * k);
       if (exclude && u >= 0 && u < exclude.nRows) {
@@ -272,6 +278,31 @@ export class HybridModel implements Recommender {
       }
     }
     return { k, items, scores };
+  }
+
+  /**
+   * Per-item score shifts that move the popularity part to the prior of a user's declared home
+   * cell (any meal period), as a request from home gets in serving; null for a user without a
+   * home, a query that ignores popularity, or a model without a trained per-context prior.
+   */
+  private homeContext(): ((q: Float32Array, user: number) => Float32Array | null) | null {
+    if (this.contextView === undefined) this.contextView = ContextPopularity.of(this);
+    const view = this.contextView;
+    if (!view) return null;
+    const meta = this.learned.userMeta;
+    const shifted = new Float32Array(this.learned.train.nCols);
+    return (q, user) => {
+      const attributes = user >= 0 ? meta[user]?.attributes : undefined;
+      const lat = attributes?.home_lat;
+      const lon = attributes?.home_lon;
+      const weight = view.weightOf(q);
+      if (typeof lat !== "number" || typeof lon !== "number" || weight === 0) return null;
+      const row = view.rowFor({ lat, lon });
+      if (row < 0) return null;
+      const shifts = view.shiftsFor(row);
+      for (let i = 0; i < shifted.length; i++) shifted[i] = weight * shifts[i];
+      return shifted;
+    };
   }
 
   /**

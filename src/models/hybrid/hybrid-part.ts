@@ -37,6 +37,12 @@ export interface HybridPart {
   readonly items: Float32Array;
   /** Writes the user's query (dims values) into `out`. */
   query(history: UserHistory, out: Float32Array): void;
+  /**
+   * Per-item scores of the user (nItems values) when they are not query·items, for the blend
+   * search; false to use query·items. The popularity part in the user's home context uses it;
+   * at inference the same scores come from the context shift (`context-shift.ts`).
+   */
+  scoresFor?(history: UserHistory, out: Float32Array): boolean;
 }
 
 /** Inner products of one query with every item row: out[i] = items[i]·q. */

@@ -3,6 +3,8 @@ import type { CleoraModel } from "../cleora/cleora-model.js";
 import type { ContentModel } from "../content/content-model.js";
 import type { EaseModel } from "../ease/ease-model.js";
 import type { ElsaModel } from "../elsa/elsa-model.js";
+import type { ContextPrior } from "../popularity/context-prior.js";
+import { contextZ } from "./context-shift.js";
 import type { HybridPart, UserHistory } from "./hybrid-part.js";
 
 /**
@@ -89,8 +91,12 @@ export function contentPart(model: ContentModel): HybridPart {
   };
 }
 
-/** The popularity prior: one column (standardised log popularity), the query is the constant 1. */
-export function popularityPart(itemPopularity: Float32Array): HybridPart {
+/**
+ * The popularity prior: one column (standardised log popularity), the query is the constant 1.
+ * With a per-context prior, a user with a declared home is scored in the home cell's context
+ * (`scoresFor`), so the blend weights are learned for the popularity serving applies in context.
+ */
+export function popularityPart(itemPopularity: Float32Array, prior: ContextPrior | null = null): HybridPart {
   const items = new Float32Array(itemPopularity.length);
   let mean = 0;
   for (let i = 0; i < items.length; i++) {
@@ -102,12 +108,22 @@ export function popularityPart(itemPopularity: Float32Array): HybridPart {
   for (const v of items) variance += (v - mean) ** 2;
   const std = Math.sqrt(variance / Math.max(1, items.length)) || 1;
   for (let i = 0; i < items.length; i++) items[i] = (items[i] - mean) / std;
+  const scale = { mean, std, total: itemPopularity.reduce((a, b) => a + b, 0) };
   return {
     name: "popularity",
     dims: 1,
     items,
     query(_history: UserHistory, out: Float32Array) {
       out[0] = 1;
+    },
+    scoresFor(history: UserHistory, out: Float32Array): boolean {
+      const lat = history.user?.attributes.home_lat;
+      const lon = history.user?.attributes.home_lon;
+      if (!prior || typeof lat !== "number" || typeof lon !== "number") return false;
+      const row = prior.lookup({ lat, lon });
+      if (row < 0) return false;
+      contextZ(prior, row, scale, out);
+      return true;
     },
   };
 }

@@ -105,7 +105,7 @@ export async function trainParts(
         // Saved as a nested part so serving finds the per-context prior beside the global column.
         const model = new PopularityModel({ context: options.popularity?.context });
         await model.fit(data);
-        parts.push(popularityPart(model.itemScores));
+        parts.push(popularityPart(model.itemScores, model.contextPrior));
         models.set(name, model);
         break;
       }
