@@ -64,6 +64,15 @@ export function preferencesAsUser(userId: string, prefs: Preferences): User {
   return { userId, attributes };
 }
 
+/** Where a user lives: declared preferences first, else the training metadata; null if unknown. */
+function homeOf(trained: User | undefined, prefs: Preferences | null): { lat: number; lon: number } | null {
+  if (prefs?.home_lat !== undefined && prefs.home_lon !== undefined)
+    return { lat: prefs.home_lat, lon: prefs.home_lon };
+  const lat = trained?.attributes.home_lat;
+  const lon = trained?.attributes.home_lon;
+  return typeof lat === "number" && typeof lon === "number" ? { lat, lon } : null;
+}
+
 /**
  * The recommendation path of the blueprint, shared by every route that recommends: user state
  * (stored vector, fold-in of recent events, declared preferences) → candidates from the one inner
@@ -217,7 +226,10 @@ export class RecommendService {
 
     const retrieved = performance.now();
     let items: { item: number; score: number }[];
-    if (q) items = this.personal(model, q, request, rules);
+    const home = homeOf(userIndex >= 0 ? model.hybrid.learned.userMeta[userIndex] : undefined, prefs);
+    // With a place, a time or a home, scores may include the popularity part's context shift.
+    const inContext = rules.near !== undefined || rules.mealPeriod !== undefined || home !== null;
+    if (q) items = this.personal(model, q, request, rules, home);
     else items = this.popular.top(model, rules, rules, request.k);
     const done = performance.now();
     this.onServed?.({
@@ -235,7 +247,9 @@ export class RecommendService {
       items: items.map(({ item, score }) => ({
         itemId: model.catalog.ids.idAt(item),
         score,
-        reasons: q ? model.reasonsFor(q, item) : (["popularity"] as const).slice(),
+        reasons: q
+          ? model.reasonsFor(q, item, inContext ? score - model.score(q, item) : 0)
+          : (["popularity"] as const).slice(),
       })),
     };
     this.userResults.set(key, result);
@@ -244,11 +258,21 @@ export class RecommendService {
     return { ...result, variant, recommendationId: randomUUID(), cached: false, timings };
   }
 
-  private personal(model: ServingModel, q: Float32Array, request: RecommendRequest, rules: FilterRules) {
+  private personal(
+    model: ServingModel,
+    q: Float32Array,
+    request: RecommendRequest,
+    rules: FilterRules,
+    home: { lat: number; lon: number } | null,
+  ) {
     const accept = candidateFilter(model.catalog, rules);
     const pool = request.diversity > 0 ? Math.max(5 * request.k, 50) : request.k;
-    // With a context, the popularity component uses the trained per-context prior (if any).
-    const found = retrieveInContext(model, q, pool, accept, rules);
+    // With a context, the popularity component uses the trained per-context prior (if any). A
+    // request without a place is asked from the user's declared home (the filters stay as asked),
+    // the context the blend weights were learned in (docs/models.md).
+    const context =
+      rules.near || !home ? rules : { mealPeriod: rules.mealPeriod, near: { ...home, radiusKm: 0 } };
+    const found = retrieveInContext(model, q, pool, accept, context);
     let order = Array.from(found.items.keys());
     if (request.diversity > 0) {
       order = mmrRerank(

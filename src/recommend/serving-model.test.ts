@@ -57,15 +57,32 @@ test("reasons name the parts adding at least 15% of the positive contributions, 
         start += part.dims;
       }
       const positive = [...sums.values()].filter((s) => s > 0).reduce((a, b) => a + b, 0);
-      const expected = [...sums]
-        .filter(([, s]) => s > 0 && s >= 0.15 * positive)
-        .sort((a, b) => b[1] - a[1])
-        .map(([reason]) => reason);
+      const ranked = [...sums].sort((a, b) => b[1] - a[1]);
+      const expected =
+        positive > 0
+          ? ranked.filter(([, s]) => s > 0 && s >= 0.15 * positive).map(([reason]) => reason)
+          : [ranked[0][0]];
       assert.deepEqual(model.reasonsFor(q, item), expected);
       checked++;
       if (expected.length > 1) multiple++;
     }
   }
   assert.ok(checked >= 100 && multiple > 0, `${checked} lists checked, ${multiple} with several reasons`);
+  await model.close();
+});
+
+test("an item no part lifts is named by the part that lowered it least; a context shift counts as popularity", async () => {
+  const model = ServingModel.from(await loadCityModel(), { exactBelow: Number.MAX_SAFE_INTEGER });
+  const q = model.queryFor(0, []);
+  const item = model.index.search(q, 1).indices[0];
+  const before = model.reasonsFor(q, item);
+  assert.ok(before.length > 0);
+  // A shift that dwarfs the inner product makes popularity the only reason.
+  assert.deepEqual(model.reasonsFor(q, item, 1e6), ["popularity"]);
+  // Every part's contribution made negative: the least negative one is named, alone.
+  const negated = q.map((v) => -v);
+  const reasons = model.reasonsFor(negated, item);
+  assert.equal(reasons.length, 1);
+  assert.notEqual(reasons[0], before[0], "the part that lifted most now lowers most");
   await model.close();
 });

@@ -42,6 +42,8 @@ export class ServingModel {
   private readonly reasonNames: Reason[] = [];
   private readonly reasonSums: Float64Array;
   private readonly keptSums: Float64Array;
+  /** The reason slot of the popularity part (−1 without one), where a context shift is added. */
+  private readonly popularitySlot: number;
 
   private constructor(loaded: LoadedModel, hybrid: HybridModel, indexOptions: IndexOptions) {
     this.version = loaded.manifest.version;
@@ -68,6 +70,7 @@ export class ServingModel {
       return block;
     });
     this.reasonSums = new Float64Array(this.reasonNames.length);
+    this.popularitySlot = this.reasonNames.indexOf("popularity");
     this.keptSums = new Float64Array(this.reasonNames.length);
   }
 
@@ -154,9 +157,11 @@ export class ServingModel {
 
   /**
    * The parts that carried an item: those adding a positive share of at least 15% of the
-   * positive contributions, largest first, each reason named once.
+   * positive contributions, largest first, each reason named once (when none is positive, the
+   * largest alone: every listed item has a reason). `popularityShift` is what the
+   * request's context added to the popularity part (the served score minus q·x).
    */
-  reasonsFor(q: Float32Array, item: number): Reason[] {
+  reasonsFor(q: Float32Array, item: number, popularityShift = 0): Reason[] {
     // Once per listed item on every request: sums in a reused array, no maps or sorts of entries.
     const sums = this.reasonSums.fill(0);
     const row = item * this.dims;
@@ -165,9 +170,16 @@ export class ServingModel {
       for (let j = block.start; j < block.end; j++) s += q[j] * this.vectors[row + j];
       sums[block.slot] += s;
     }
+    if (this.popularitySlot >= 0) sums[this.popularitySlot] += popularityShift;
     let positive = 0;
-    for (const s of sums) if (s > 0) positive += s;
-    if (positive === 0) return [];
+    let largest = 0;
+    for (let r = 0; r < sums.length; r++) {
+      if (sums[r] > 0) positive += sums[r];
+      if (sums[r] > sums[largest]) largest = r;
+    }
+    // Nothing added a positive share (an item listed below the average, e.g. the tail of a short
+    // context's list): the part that lowered it least is what ranked it.
+    if (positive === 0) return sums.length > 0 ? [this.reasonNames[largest]] : [];
     // Insertion by descending sum over a handful of reasons: Array#sort and #splice allocate on
     // every call, and this runs for every listed item of every request.
     const reasons: Reason[] = [];
