@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Item, User } from "../core/types.js";
 import { periodAt } from "../data/city/meal-time.js";
 import { variantOf } from "../experiments/assignment.js";
+import { declaredHome } from "../models/popularity/context-events.js";
 import type { Preferences, UserFeatures } from "../storage/features/feature-store.js";
 import type { ExperimentState } from "../storage/state/state-store.js";
 import { candidateFilter, type FilterRules } from "./candidate-filter.js";
@@ -68,9 +69,7 @@ export function preferencesAsUser(userId: string, prefs: Preferences): User {
 function homeOf(trained: User | undefined, prefs: Preferences | null): { lat: number; lon: number } | null {
   if (prefs?.home_lat !== undefined && prefs.home_lon !== undefined)
     return { lat: prefs.home_lat, lon: prefs.home_lon };
-  const lat = trained?.attributes.home_lat;
-  const lon = trained?.attributes.home_lon;
-  return typeof lat === "number" && typeof lon === "number" ? { lat, lon } : null;
+  return declaredHome(trained?.attributes);
 }
 
 /**

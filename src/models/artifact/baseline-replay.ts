@@ -2,6 +2,7 @@ import type { Item } from "../../core/types.js";
 import { MEAL_PERIODS } from "../../data/city/constants.js";
 import { periodAt } from "../../data/city/meal-time.js";
 import type { Random } from "../../math/random.js";
+import { declaredHome } from "../popularity/context-events.js";
 import type { RequestContext } from "../popularity/context-prior.js";
 import type { Recommendations, TrainingData } from "../recommender.js";
 
@@ -92,10 +93,7 @@ export function servedLike(
     const t = pick >= 0 ? (m.timestamps?.[pick] ?? 0) : 0;
     const period = t > 0 ? periodAt(t) : -1;
     const attrs = data.userMeta[u]?.attributes;
-    const home =
-      typeof attrs?.home_lat === "number" && typeof attrs.home_lon === "number"
-        ? { lat: attrs.home_lat, lon: attrs.home_lon }
-        : null;
+    const home = declaredHome(attrs);
     let radius = Number.POSITIVE_INFINITY;
     if (home) {
       const distances: number[] = [];

@@ -6,6 +6,7 @@ import { stratifiedSplit } from "../../evaluation/stratified-split.js";
 import { rowNorms, similarByCosine } from "../../math/cosine-similarity.js";
 import { TopK } from "../../math/top-k.js";
 import type { ContentModel } from "../content/content-model.js";
+import { declaredHome } from "../popularity/context-events.js";
 import type { Recommendations, Recommender, RecommendOptions, TrainingData } from "../recommender.js";
 import {
   BUCKET_NAMES,
@@ -292,12 +293,10 @@ export class HybridModel implements Recommender {
     const meta = this.learned.userMeta;
     const shifted = new Float32Array(this.learned.train.nCols);
     return (q, user) => {
-      const attributes = user >= 0 ? meta[user]?.attributes : undefined;
-      const lat = attributes?.home_lat;
-      const lon = attributes?.home_lon;
+      const home = declaredHome(user >= 0 ? meta[user]?.attributes : undefined);
       const weight = view.weightOf(q);
-      if (typeof lat !== "number" || typeof lon !== "number" || weight === 0) return null;
-      const row = view.rowFor({ lat, lon });
+      if (!home || weight === 0) return null;
+      const row = view.rowFor(home);
       if (row < 0) return null;
       const shifts = view.shiftsFor(row);
       for (let i = 0; i < shifted.length; i++) shifted[i] = weight * shifts[i];

@@ -3,6 +3,7 @@ import type { CleoraModel } from "../cleora/cleora-model.js";
 import type { ContentModel } from "../content/content-model.js";
 import type { EaseModel } from "../ease/ease-model.js";
 import type { ElsaModel } from "../elsa/elsa-model.js";
+import { declaredHome } from "../popularity/context-events.js";
 import type { ContextPrior } from "../popularity/context-prior.js";
 import { contextZ } from "./context-shift.js";
 import type { HybridPart, UserHistory } from "./hybrid-part.js";
@@ -117,10 +118,9 @@ export function popularityPart(itemPopularity: Float32Array, prior: ContextPrior
       out[0] = 1;
     },
     scoresFor(history: UserHistory, out: Float32Array): boolean {
-      const lat = history.user?.attributes.home_lat;
-      const lon = history.user?.attributes.home_lon;
-      if (!prior || typeof lat !== "number" || typeof lon !== "number") return false;
-      const row = prior.lookup({ lat, lon });
+      const home = declaredHome(history.user?.attributes);
+      if (!prior || !home) return false;
+      const row = prior.lookup(home);
       if (row < 0) return false;
       contextZ(prior, row, scale, out);
       return true;

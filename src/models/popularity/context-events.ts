@@ -33,7 +33,17 @@ export function gridOf(data: TrainingData, cellKm: number): CellGrid | null {
   return n === 0 ? null : { refLat: sum / n, cellKm };
 }
 
-/** A user's declared home, from the attribute pairs the content model reads too. */
+/**
+ * A user's declared home, from the attribute pairs the content model reads too: where the prior
+ * counts a user's events, and where a request that names no place is asked from.
+ */
+export function declaredHome(
+  attributes: Record<string, unknown> | undefined,
+): { lat: number; lon: number } | null {
+  const home = homeOf(attributes);
+  return home && { lat: home[0], lon: home[1] };
+}
+
 function homeOf(attributes: Record<string, unknown> | undefined): [number, number] | null {
   if (!attributes) return null;
   for (const [latKey, lonKey] of [
