@@ -1,29 +1,18 @@
 import type { CsrMatrix } from "../../core/csr.js";
 import { PalateError } from "../../core/errors.js";
 import type { Item, User } from "../../core/types.js";
-import { coldUserSplit } from "../../evaluation/cold-user-split.js";
-import { stratifiedSplit } from "../../evaluation/stratified-split.js";
 import { rowNorms, similarByCosine } from "../../math/cosine-similarity.js";
 import { TopK } from "../../math/top-k.js";
 import type { ContentModel } from "../content/content-model.js";
 import { declaredHome } from "../popularity/context-events.js";
 import type { Recommendations, Recommender, RecommendOptions, TrainingData } from "../recommender.js";
-import {
-  BUCKET_NAMES,
-  bucketOf,
-  type HistoryBuckets,
-  NEW_BUCKET,
-  searchBlendWeights,
-} from "./blend-search.js";
+import { BUCKET_NAMES, bucketOf, type HistoryBuckets, NEW_BUCKET } from "./blend-search.js";
 import type { ColdItemProjection } from "./cold-item-projection.js";
-import { projectColdItems } from "./cold-items.js";
 import { ContextPopularity } from "./context-shift.js";
-import { HYBRID_DEFAULTS, type HybridOptions } from "./hybrid-options.js";
+import { fitHybrid } from "./fit-hybrid.js";
+import type { HybridOptions } from "./hybrid-options.js";
 import type { HybridPart, PartName, UserHistory } from "./hybrid-part.js";
-import { estimatePartScales } from "./part-scales.js";
-import { describeTuning, tuneParts } from "./part-tuning.js";
-import { trainParts } from "./train-parts.js";
-import { historyOf, sampleHistories, validationUsersByBucket } from "./validation-users.js";
+import { historyOf } from "./validation-users.js";
 
 /** The learned state of a hybrid, shared by training and loading. */
 export interface HybridState {
@@ -73,90 +62,9 @@ export class HybridModel implements Recommender {
   }
 
   async fit(data: TrainingData): Promise<void> {
-    const o = this.options;
-    const names = o.parts ?? [...HYBRID_DEFAULTS.parts, ...(o.external ? (["external"] as const) : [])];
-    const buckets = o.buckets ?? HYBRID_DEFAULTS.buckets;
-    const v = { ...HYBRID_DEFAULTS.validation, ...o.validation };
-    const stage = o.onStage;
-    const nItems = data.matrix.nCols;
-    const fitStarted = performance.now();
-
-    const base = stratifiedSplit(data.matrix, { by: "item", ratio: v.ratio, seed: v.seed });
-    const carved = coldUserSplit(data.matrix, { fraction: v.coldFraction, n: v.coldN, seed: v.seed, base });
-    // The raw events go along (the prior keeps only pairs of the carved matrix): the weight search
-    // scores popularity in each validation user's home context, as it will be used.
-    const validationData = { ...data, matrix: carved.train };
-    const phase1 = await trainParts(
-      names,
-      validationData,
-      o,
-      (s, sec) => stage?.(`validation fit: ${s}`, sec),
-      (part, done, total) => o.onProgress?.(`validation fit: ${part}`, done, total),
-    );
-    let started = performance.now();
-    const groups = validationUsersByBucket(
-      carved.train,
-      base.test,
-      data.userMeta,
-      buckets,
-      v.maxUsersPerBucket,
-      v.seed,
-    );
-    const tuning = await tuneParts(phase1, validationData, groups.flat(), o);
-    const fullOptions = tuning.options;
-    if (tuning.reports.length > 0) {
-      stage?.(`tuning: ${describeTuning(tuning.reports)}`, (performance.now() - started) / 1000);
-    }
-    started = performance.now();
-    const scales1 = estimatePartScales(
-      phase1.parts,
-      sampleHistories(carved.train, data.userMeta, 100, v.seed),
-      nItems,
-    );
-    const weights: Float32Array[] = [];
-    const validationNdcg: number[] = [];
-    for (const users of groups) {
-      const found =
-        users.length > 0
-          ? searchBlendWeights(phase1.parts, scales1, users, nItems)
-          : { weights: new Float32Array(names.length).fill(1), ndcg: Number.NaN };
-      weights.push(found.weights);
-      validationNdcg.push(found.ndcg);
-    }
-    stage?.("blend weights", (performance.now() - started) / 1000);
-
-    const full = await trainParts(
-      names,
-      data,
-      fullOptions,
-      (s, sec) => stage?.(`fit: ${s}`, sec),
-      (part, done, total) => o.onProgress?.(`fit: ${part}`, done, total),
-    );
-    started = performance.now();
-    const projections = projectColdItems(full.parts, data.matrix, {
-      ridge: o.coldItemRidge ?? HYBRID_DEFAULTS.coldItemRidge,
-      minUsers: o.coldItemMinUsers ?? HYBRID_DEFAULTS.coldItemMinUsers,
-    });
-    const scales = estimatePartScales(
-      full.parts,
-      sampleHistories(data.matrix, data.userMeta, 100, v.seed),
-      nItems,
-    );
-    stage?.("cold items and scales", (performance.now() - started) / 1000);
+    const state = await fitHybrid(this.options, data);
     this.data = data;
-    this.setState({
-      parts: full.parts,
-      models: full.models,
-      scales,
-      weights,
-      buckets,
-      train: data.matrix,
-      userMeta: data.userMeta,
-      itemMeta: data.itemMeta,
-      validationNdcg,
-      projections,
-      fitSeconds: (performance.now() - fitStarted) / 1000,
-    });
+    this.setState(state);
   }
 
   /** Installs a learned state (from fit or an artifact) and builds the item matrix. */
