@@ -5,6 +5,12 @@ import { gramEigen, orthonormaliseColumns } from "./gram-eigen.js";
 import { Random } from "./random.js";
 import { symmetricEigen } from "./symmetric-eigen.js";
 
+/** The rows × cols matrix with a 1 at each (r[e], c[e]). */
+function binaryCsr(r: number[], c: number[], rows: number, cols: number): CsrMatrix {
+  const coo = { length: r.length, rows: Int32Array.from(r), cols: Int32Array.from(c) };
+  return buildCsr({ ...coo, values: new Float32Array(r.length).fill(1) }, rows, cols);
+}
+
 /** A random sparse rows × cols matrix with about `density` of its entries set to 1. */
 function randomSparse(rows: number, cols: number, density: number, seed: number): CsrMatrix {
   const random = new Random(seed);
@@ -16,16 +22,7 @@ function randomSparse(rows: number, cols: number, density: number, seed: number)
         r.push(i);
         c.push(j);
       }
-  return buildCsr(
-    {
-      length: r.length,
-      rows: Int32Array.from(r),
-      cols: Int32Array.from(c),
-      values: new Float32Array(r.length).fill(1),
-    },
-    rows,
-    cols,
-  );
+  return binaryCsr(r, c, rows, cols);
 }
 
 /** XᵀX as a dense matrix, the reference. */
@@ -71,16 +68,7 @@ test("gramEigen finds the leading eigenpairs of clustered data with a small subs
         r.push(u);
         c.push(i);
       }
-  const x = buildCsr(
-    {
-      length: r.length,
-      rows: Int32Array.from(r),
-      cols: Int32Array.from(c),
-      values: new Float32Array(r.length).fill(1),
-    },
-    300,
-    90,
-  );
+  const x = binaryCsr(r, c, 300, 90);
   const exact = symmetricEigen(denseGram(x), 90);
   const found = gramEigen(x, 3, { oversample: 5, powerIterations: 3 });
   for (let k = 0; k < 3; k++) {

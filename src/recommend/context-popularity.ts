@@ -55,5 +55,9 @@ export function retrieveInContext(
     if (!scored.has(item)) scored.set(item, model.score(q, item) + view.shift(q, row, item));
   }
   const best = [...scored].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, n);
-  return { items: Int32Array.from(best, ([item]) => item), scores: Float32Array.from(best, ([, s]) => s) };
+  return {
+    items: Int32Array.from(best, ([item]) => item),
+    scores: Float32Array.from(best, ([, s]) => s),
+    shifts: Float32Array.from(best, ([item]) => view.shift(q, row, item)),
+  };
 }

@@ -224,10 +224,8 @@ export class RecommendService {
     }
 
     const retrieved = performance.now();
-    let items: { item: number; score: number }[];
+    let items: { item: number; score: number; shift?: number }[];
     const home = homeOf(userIndex >= 0 ? model.hybrid.learned.userMeta[userIndex] : undefined, prefs);
-    // With a place, a time or a home, scores may include the popularity part's context shift.
-    const inContext = rules.near !== undefined || rules.mealPeriod !== undefined || home !== null;
     if (q) items = this.personal(model, q, request, rules, home);
     else items = this.popular.top(model, rules, rules, request.k);
     const done = performance.now();
@@ -243,12 +241,10 @@ export class RecommendService {
       modelVersion: model.version,
       source,
       fallback: fallbackOf(source),
-      items: items.map(({ item, score }) => ({
+      items: items.map(({ item, score, shift }) => ({
         itemId: model.catalog.ids.idAt(item),
         score,
-        reasons: q
-          ? model.reasonsFor(q, item, inContext ? score - model.score(q, item) : 0)
-          : (["popularity"] as const).slice(),
+        reasons: q ? model.reasonsFor(q, item, shift ?? 0) : (["popularity"] as const).slice(),
       })),
     };
     this.userResults.set(key, result);
@@ -283,7 +279,9 @@ export class RecommendService {
         request.diversity,
       );
     }
-    return order.slice(0, request.k).map((c) => ({ item: found.items[c], score: found.scores[c] }));
+    return order
+      .slice(0, request.k)
+      .map((c) => ({ item: found.items[c], score: found.scores[c], shift: found.shifts?.[c] ?? 0 }));
   }
 }
 

@@ -5,6 +5,8 @@ import type { ServingModel } from "./serving-model.js";
 export interface Candidates {
   items: Int32Array;
   scores: Float32Array;
+  /** What a request's context added to each score through the popularity part (absent: nothing). */
+  shifts?: Float32Array;
 }
 
 /**

@@ -110,6 +110,7 @@ export function popularityPart(itemPopularity: Float32Array, prior: ContextPrior
   const std = Math.sqrt(variance / Math.max(1, items.length)) || 1;
   for (let i = 0; i < items.length; i++) items[i] = (items[i] - mean) / std;
   const scale = { mean, std, total: itemPopularity.reduce((a, b) => a + b, 0) };
+  const byRow = new Map<number, Float32Array>();
   return {
     name: "popularity",
     dims: 1,
@@ -122,7 +123,14 @@ export function popularityPart(itemPopularity: Float32Array, prior: ContextPrior
       if (!prior || !home) return false;
       const row = prior.lookup(home);
       if (row < 0) return false;
-      contextZ(prior, row, scale, out);
+      // Validation users share a few hundred home cells: each cell's column is computed once.
+      let z = byRow.get(row);
+      if (!z) {
+        z = new Float32Array(out.length);
+        contextZ(prior, row, scale, z);
+        byRow.set(row, z);
+      }
+      out.set(z);
       return true;
     },
   };
