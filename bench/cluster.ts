@@ -143,7 +143,8 @@ try {
     const redis = new Redis(cluster.redisUrl);
     try {
       // Every user's query vector in Redis, as `palate features push` leaves it in production.
-      const push = await pushVectors(loaded, cluster.redisUrl);
+      // The index path: every request searches the ANN, as the figures in docs/cluster.md were measured.
+      const push = await pushVectors(loaded, cluster.redisUrl, null);
       vectorBytesPerUser = (push.memoryAfter - push.memoryBefore) / push.users;
       dims = push.dims;
       const url = viaProxy ? cluster.url : cluster.replicas[0].url;

@@ -8,10 +8,13 @@
 // The city (1M users × 100k restaurants, 7 days) and a hybrid trained with reduced settings are
 // cached under --dir (default .palate/bench-serve). Flags (see bench/serve/options.ts):
 //   --users 1000000 --items 100000 --model DIR --rate 1000 --duration 20 --prewarm 10
-//   --connections 50 --saturate 10 --repeats 3 …
+//   --connections 50 --saturate 10 --repeats 3 --lists 50 (0: no precomputed lists) …
 // Develop on small shapes, e.g. --users 20000 --items 8000 --duration 5 --repeats 1.
 // After the rounds, one more saturation run with the server's CPU profiler on says where the
 // saturated core goes (it is not part of the throughput figures).
+// PALATE_BENCH_CPUPROFILE=FILE also writes that profile raw (.cpuprofile JSON, for callers).
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { loadModel } from "../src/models/model-kinds.js";
 import { printBench } from "./report.js";
 import { ChildRpc } from "./serve/child-rpc.js";
@@ -34,6 +37,12 @@ import type { ServerStarted } from "./serve/server-process.js";
 import { userMix } from "./serve/user-mix.js";
 
 const log = (message: string) => console.error(`[bench:serve] ${message}`);
+
+/** A full garbage collection of this process (V8's gc(), exposed for the call). */
+function collectGarbage(): void {
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
+}
 const options = parseServeBenchOptions(process.argv.slice(2));
 // Read before this process adds load of its own: what the other users of the machine are doing.
 const machine = machineState(await sampleBusyCores(2000));
@@ -53,11 +62,16 @@ try {
   let loaded: Awaited<ReturnType<typeof loadModel>> | null = await loadModel(prepared.modelDir);
   log(`pushing ${loaded.users.size.toLocaleString("en-US")} user vectors to ${redis.url} …`);
   let lastLog = 0;
-  const push = await pushVectors(loaded, redis.url, (done, total) => {
-    if (performance.now() - lastLog < 10_000) return;
-    lastLog = performance.now();
-    log(`  push: ${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`);
-  });
+  const push = await pushVectors(
+    loaded,
+    redis.url,
+    { modelDir: prepared.modelDir, size: options.lists },
+    (done, total) => {
+      if (performance.now() - lastLog < 10_000) return;
+      lastLog = performance.now();
+      log(`  push: ${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`);
+    },
+  );
   log(`pushed in ${push.seconds.toFixed(1)} s`);
   await monitorRedisLatency(redis.url, 1);
   const saturateCount = 200_000;
@@ -75,6 +89,9 @@ try {
     profile: draw(300, saturateCount).paths,
   };
   loaded = null;
+  // The harness shares the two cores with the server: collect the dropped model (and the list
+  // workers' heaps) now, not as a parallel full collection in the middle of a measured round.
+  collectGarbage();
 
   const server = child("server", "server-process.ts");
   log("starting the server and waiting for its ANN index …");

@@ -3,6 +3,7 @@
  * the parts of a request: which code the saturated server spends its core on. Run in a phase of
  * its own, since the profiler slows what it watches.
  */
+import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 
 /** Self time by area and by function, as shares of the busy (non-idle) samples. */
@@ -85,6 +86,9 @@ export class CpuProfiler {
   async stop(): Promise<CpuProfileSummary> {
     if (!this.running) throw new Error("the profiler is not running");
     const { profile } = (await this.session.post("Profiler.stop")) as { profile: { nodes: ProfileNode[] } };
+    // For a closer look (callers, timelines) in a profile viewer: the raw profile, when asked.
+    const rawOut = process.env.PALATE_BENCH_CPUPROFILE;
+    if (rawOut) writeFileSync(rawOut, JSON.stringify(profile));
     await this.session.post("Profiler.disable");
     this.session.disconnect();
     this.running = false;

@@ -1,5 +1,6 @@
 /** The flags of `npm run bench:serve`, with the issue's configuration as defaults. */
 import { resolve } from "node:path";
+import { DEFAULT_LIST_SIZE } from "../../src/recommend/precomputed-lists.js";
 
 /** Everything a serving benchmark run is configured by. */
 export interface ServeBenchOptions {
@@ -33,6 +34,8 @@ export interface ServeBenchOptions {
   repeats: number;
   /** ALS iterations of the reduced training (the default training runs 15). */
   alsIterations: number;
+  /** Candidates pushed per user beside the vector (0: none, every request searches the index). */
+  lists: number;
 }
 
 /** Parses `--name value` flags from `argv`; unknown flags are an error so typos do not pass silently. */
@@ -77,6 +80,7 @@ export function parseServeBenchOptions(argv: readonly string[]): ServeBenchOptio
     saturateWarmup: count("saturate-warmup", 3, 0),
     repeats: Math.round(count("repeats", 3)),
     alsIterations: Math.round(count("als-iterations", 3)),
+    lists: Math.round(count("lists", DEFAULT_LIST_SIZE, 0)),
   };
   if (known.size > 0) throw new Error(`bench:serve: unknown flag --${[...known.keys()][0]}`);
   if (options.warmup >= options.duration) throw new Error("bench:serve: --warmup must be below --duration");

@@ -4,6 +4,7 @@
  */
 import { Redis } from "ioredis";
 import type { LoadedModel } from "../../src/models/model-kinds.js";
+import { ListWorkers } from "../../src/recommend/list-workers.js";
 import { openFeatureStore } from "../../src/storage/features/open-feature-store.js";
 import { pushUserVectors } from "../../src/storage/features/push-user-vectors.js";
 import { TestRedis } from "../../src/storage/testing/redis-server.js";
@@ -17,6 +18,9 @@ export interface PushReport {
   memoryBefore: number;
   memoryAfter: number;
   keys: number;
+  /** Candidates per pushed list (0: vectors only), and the seconds the ANN build for them took. */
+  lists: number;
+  listIndexSeconds: number;
 }
 
 /** Runs `use` with a short-lived client of the Redis at `url`. */
@@ -64,18 +68,29 @@ export function startRedis(): Promise<TestRedis> {
   return TestRedis.start();
 }
 
-/** Pushes the query vector of every user of `loaded` into the Redis at `url`. */
+/**
+ * Pushes the query vector of every user of `loaded` into the Redis at `url`, with a candidate
+ * list of `lists.size` items each (as `palate features push --lists`).
+ */
 export async function pushVectors(
   loaded: LoadedModel,
   url: string,
+  lists: { modelDir: string; size: number } | null,
   onProgress?: (done: number, total: number) => void,
 ): Promise<PushReport> {
   const memoryBefore = await redisUsedMemory(url);
   // The CLI's settings for a batch job: a big pipeline may take longer than a request's read budget.
   const store = await openFeatureStore(url, { redis: { commandTimeoutMs: 30_000, connectTimeoutMs: 5_000 } });
   const started = performance.now();
+  // As `palate features push`: worker threads, each with its own copy of the model and index.
+  const workers = lists && lists.size > 0 ? await ListWorkers.start(lists.modelDir, lists.size) : null;
+  const listIndexSeconds = (performance.now() - started) / 1000;
   try {
-    const summary = await pushUserVectors(loaded, store, { batchSize: 1000, onProgress });
+    const summary = await pushUserVectors(loaded, store, {
+      batchSize: 1000,
+      onProgress,
+      lists: workers ?? undefined,
+    });
     const seconds = (performance.now() - started) / 1000;
     return {
       users: summary.users,
@@ -84,8 +99,11 @@ export async function pushVectors(
       memoryBefore,
       memoryAfter: await redisUsedMemory(url),
       keys: await withClient(url, (client) => client.dbsize()),
+      lists: workers ? (lists?.size ?? 0) : 0,
+      listIndexSeconds,
     };
   } finally {
+    await workers?.close();
     await store.close();
   }
 }

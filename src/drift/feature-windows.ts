@@ -127,8 +127,7 @@ export class FeatureWindows {
   observe(list: ServedList): void {
     for (const t of this.tracked) {
       if ("extract" in t) {
-        const window = t.window;
-        t.extract(list, t.baseline.rule, (bin) => window.add(bin));
+        t.extract(list, t.baseline.rule, t.window.adder());
       } else if (list.personalised) {
         for (const { score } of list.items) t.window.add(score);
       }

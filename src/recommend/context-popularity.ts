@@ -20,13 +20,33 @@ function viewOf(model: ServingModel): ContextPopularity | null {
 
 /** Candidates from the index before the shift, per item wanted (the shift reorders the head). */
 const WIDEN = 4;
+/** Candidates fetched from the index for a request of `n` in a context. */
+export function contextPool(n: number): number {
+  return Math.max(WIDEN * n, 100);
+}
+
 /** The context's most popular items always considered, whatever the index returned. */
 const CONTEXT_HEAD = 50;
 
 /**
+ * What the popularity component adds to an item's score for query `q` in a request's context
+ * (zero everywhere without a trained prior, a context, or a popularity weight in the query).
+ */
+export function contextShifter(
+  model: ServingModel,
+  q: Float32Array,
+  context: PopularContext,
+): (item: number) => number {
+  const view = viewOf(model);
+  if (!view || view.weightOf(q) === 0 || (!context.near && context.mealPeriod === undefined)) return () => 0;
+  const row = view.rowFor({ lat: context.near?.lat, lon: context.near?.lon, period: context.mealPeriod });
+  return row < 0 ? () => 0 : (item) => view.shift(q, row, item);
+}
+
+/**
  * `retrieve` with the popularity component in the request's context: a widened candidate pool
- * from the index plus the context's most popular accepted items, each scored by q·x plus the
- * shift of the popularity part (see ContextPopularity), best `n` first. Without a trained prior,
+ * from the index (`pool` items, at least n) plus the context's most popular accepted items, each
+ * scored by q·x plus the shift of the popularity part (see ContextPopularity), best `n` first. Without a trained prior,
  * a context, or a popularity weight in the query, it is `retrieve` itself.
  */
 export function retrieveInContext(
@@ -35,6 +55,7 @@ export function retrieveInContext(
   n: number,
   accept: (item: number) => boolean,
   context: PopularContext,
+  pool = contextPool(n),
 ): Candidates {
   const view = viewOf(model);
   if (!view || view.weightOf(q) === 0 || (!context.near && context.mealPeriod === undefined)) {
@@ -43,9 +64,9 @@ export function retrieveInContext(
   const row = view.rowFor({ lat: context.near?.lat, lon: context.near?.lon, period: context.mealPeriod });
   if (row < 0) return retrieve(model, q, n, accept);
   const scored = new Map<number, number>();
-  const pool = retrieve(model, q, Math.max(WIDEN * n, 100), accept);
-  for (let c = 0; c < pool.items.length; c++) {
-    scored.set(pool.items[c], pool.scores[c] + view.shift(q, row, pool.items[c]));
+  const fetched = retrieve(model, q, Math.max(pool, n), accept);
+  for (let c = 0; c < fetched.items.length; c++) {
+    scored.set(fetched.items[c], fetched.scores[c] + view.shift(q, row, fetched.items[c]));
   }
   let head = 0;
   for (const item of view.orderFor(row)) {

@@ -10,6 +10,7 @@ import { retrieveInContext } from "./context-popularity.js";
 import type { GuardedFeatureStore } from "./guarded-feature-store.js";
 import { mmrRerank } from "./mmr.js";
 import { PopularLists } from "./popular-lists.js";
+import { applicableList, type PrecomputedList, rankPrecomputed } from "./precomputed-lists.js";
 import { LocalRecentEvents, mergeRecent, weightedRecent } from "./recent-events.js";
 import { fallbackOf, type RecommendRequest, type RecommendResult, type Source } from "./recommend-types.js";
 import type { ServingModel } from "./serving-model.js";
@@ -50,7 +51,7 @@ export interface ServedList {
 }
 
 /** Cache lookups reported to metrics: which cache and whether it hit. */
-export type CacheObserver = (cache: "popular" | "user" | "similar", hit: boolean) => void;
+export type CacheObserver = (cache: "popular" | "user" | "similar" | "precomputed", hit: boolean) => void;
 
 /** The declared preferences as the user attributes the content part reads. */
 export function preferencesAsUser(userId: string, prefs: Preferences): User {
@@ -224,9 +225,13 @@ export class RecommendService {
     }
 
     const retrieved = performance.now();
-    let items: { item: number; score: number; shift?: number }[];
+    let items: { item: number; score: number; shift?: number; reasons?: number }[];
     const home = homeOf(userIndex >= 0 ? model.hybrid.learned.userMeta[userIndex] : undefined, prefs);
-    if (q) items = this.personal(model, q, request, rules, home);
+    const list =
+      source === "stored-vector"
+        ? applicableList(stored?.list ?? null, request, prefs, () => this.observeCache("precomputed", false))
+        : null;
+    if (q) items = this.personal(model, q, request, rules, home, list);
     else items = this.popular.top(model, rules, rules, request.k);
     const done = performance.now();
     this.onServed?.({
@@ -241,10 +246,14 @@ export class RecommendService {
       modelVersion: model.version,
       source,
       fallback: fallbackOf(source),
-      items: items.map(({ item, score, shift }) => ({
+      items: items.map(({ item, score, shift, reasons }) => ({
         itemId: model.catalog.ids.idAt(item),
         score,
-        reasons: q ? model.reasonsFor(q, item, shift ?? 0) : (["popularity"] as const).slice(),
+        reasons: !q
+          ? (["popularity"] as const).slice()
+          : reasons !== undefined && reasons >= 0
+            ? model.reasonsOfCode(reasons)
+            : model.reasonsFor(q, item, shift ?? 0),
       })),
     };
     this.userResults.set(key, result);
@@ -259,8 +268,20 @@ export class RecommendService {
     request: RecommendRequest,
     rules: FilterRules,
     home: { lat: number; lon: number } | null,
+    list: PrecomputedList | null = null,
   ) {
     const accept = candidateFilter(model.catalog, rules);
+    if (list) {
+      const ranked = rankPrecomputed(model, q, list, accept, home, request.k);
+      this.observeCache("precomputed", ranked !== null);
+      if (ranked)
+        return Array.from(ranked.items, (item, c) => ({
+          item,
+          score: ranked.scores[c],
+          shift: ranked.shifts?.[c] ?? 0,
+          reasons: ranked.reasons[c],
+        }));
+    }
     const pool = request.diversity > 0 ? Math.max(5 * request.k, 50) : request.k;
     // With a context, the popularity component uses the trained per-context prior (if any). A
     // request without a place is asked from the user's declared home (the filters stay as asked),

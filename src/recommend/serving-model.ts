@@ -155,6 +155,25 @@ export class ServingModel {
     return s;
   }
 
+  /** Reasons packed in 16 bits, four per code (slot + 1 a nibble, first reason lowest): lists store them. */
+  reasonCode(reasons: readonly Reason[]): number {
+    let code = 0;
+    reasons.slice(0, 4).forEach((reason, r) => {
+      code |= (this.reasonNames.indexOf(reason) + 1) << (4 * r);
+    });
+    return code;
+  }
+
+  /** The reasons a `reasonCode` packed (unknown slots, e.g. of a corrupt code, are left out). */
+  reasonsOfCode(code: number): Reason[] {
+    const reasons: Reason[] = [];
+    for (let c = code; c > 0; c >>= 4) {
+      const name = this.reasonNames[(c & 15) - 1];
+      if (name !== undefined) reasons.push(name);
+    }
+    return reasons;
+  }
+
   /**
    * The parts that carried an item: those adding a positive share of at least 15% of the
    * positive contributions, largest first, each reason named once (when none is positive, the
@@ -164,10 +183,12 @@ export class ServingModel {
   reasonsFor(q: Float32Array, item: number, popularityShift = 0): Reason[] {
     // Once per listed item on every request: sums in a reused array, no maps or sorts of entries.
     const sums = this.reasonSums.fill(0);
-    const row = item * this.dims;
+    // The row as its own view: the inner loop then reads one local array (a field load per
+    // element made this loop 8% of a saturated server's CPU).
+    const row = this.rowOf(item);
     for (const block of this.blocks) {
       let s = 0;
-      for (let j = block.start; j < block.end; j++) s += q[j] * this.vectors[row + j];
+      for (let j = block.start; j < block.end; j++) s += q[j] * row[j];
       sums[block.slot] += s;
     }
     if (this.popularitySlot >= 0) sums[this.popularitySlot] += popularityShift;

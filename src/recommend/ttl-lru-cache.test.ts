@@ -23,3 +23,38 @@ test("entries expire after their time to live", () => {
   assert.equal(cache.get("k"), undefined);
   assert.equal(cache.size, 0);
 });
+
+test("eviction keeps least-recently-used order through many hits, deletes and a clear", () => {
+  const cache = new TtlLruCache<number>({ maxEntries: 50, ttlMs: 1e9 });
+  // A reference LRU kept as a plain array, oldest first.
+  let order: string[] = [];
+  const touch = (key: string) => {
+    order = order.filter((k) => k !== key);
+    order.push(key);
+  };
+  let state = 7;
+  const random = (n: number) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % n;
+  };
+  for (let step = 0; step < 5000; step++) {
+    const key = `k${random(120)}`;
+    const action = random(10);
+    if (step === 2500) {
+      cache.clear();
+      order = [];
+    } else if (action < 5) {
+      cache.set(key, step);
+      touch(key);
+      if (order.length > 50) order.shift();
+    } else if (action < 9) {
+      const hit = cache.get(key) !== undefined;
+      assert.equal(hit, order.includes(key), `step ${step}: get ${key}`);
+      if (hit) touch(key);
+    } else {
+      cache.delete(key);
+      order = order.filter((k) => k !== key);
+    }
+    assert.equal(cache.size, order.length, `step ${step}: size`);
+  }
+});

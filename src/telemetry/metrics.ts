@@ -58,7 +58,7 @@ export class ServingMetrics {
 
   readonly cacheLookups = new Counter({
     name: "palate_cache_lookups_total",
-    help: "Cache lookups by cache (popular, user, similar) and result (hit, miss); the hit ratio is hits / all",
+    help: "Cache lookups by cache (popular, user, similar, precomputed: a pushed candidate list that answered or not) and result (hit, miss); the hit ratio is hits / all",
     labelNames: ["cache", "result"] as const,
     registers: [this.registry],
   });

@@ -1,5 +1,7 @@
 import { Command } from "commander";
 import { loadModel } from "../../models/model-kinds.js";
+import { ListWorkers } from "../../recommend/list-workers.js";
+import { DEFAULT_LIST_SIZE } from "../../recommend/precomputed-lists.js";
 import { openFeatureStore } from "../../storage/features/open-feature-store.js";
 import { pushUserVectors } from "../../storage/features/push-user-vectors.js";
 import { redactStoreUrl } from "../../storage/open-store-url.js";
@@ -13,9 +15,11 @@ interface PushOptions {
   batch: number;
   ttlDays: number;
   keyPrefix: string;
+  lists: number;
 }
 
 const STAGE = "push user vectors";
+const LIST_STAGE = "build the index for the lists (per thread; PALATE_THREADS)";
 
 /** `palate features …`: feature-store utilities; `push` loads a model's user vectors into Redis. */
 export function featuresCommand(): Command {
@@ -31,6 +35,12 @@ export function featuresCommand(): Command {
     .option("--batch <n>", "vectors written per pipelined round trip", intOption(1, 100_000), 1000)
     .option("--ttl-days <n>", "days the vectors live unless pushed again", intOption(1, 3650), 14)
     .option("--key-prefix <prefix>", "prefix of every key (the servers must use the same)", "palate:")
+    .option(
+      "--lists <n>",
+      "candidates precomputed per user and stored beside the vector (0: none; plain requests then search the index)",
+      intOption(0, 1000),
+      DEFAULT_LIST_SIZE,
+    )
     .action(async (options: PushOptions) => {
       if (!/^rediss?:\/\//i.test(options.redis)) {
         throw usage("--redis", `expected redis://… or rediss://…, got '${redactStoreUrl(options.redis)}'`);
@@ -47,18 +57,28 @@ export function featuresCommand(): Command {
       });
       const progress = new StageProgress();
       const started = performance.now();
+      let workers: ListWorkers | null = null;
       try {
+        // Lists rank with the serving model's own index, built in each worker as `palate serve`
+        // builds it (a non-hybrid model is refused by the push itself, with its own message).
+        if (options.lists > 0 && loaded.model.kind === "hybrid") {
+          progress.update(LIST_STAGE, 0, 1);
+          workers = await ListWorkers.start(options.model, options.lists);
+          progress.finish(LIST_STAGE, (performance.now() - started) / 1000);
+        }
         const summary = await pushUserVectors(loaded, store, {
           batchSize: options.batch,
           onProgress: (done, total) => progress.update(STAGE, done, total),
+          lists: workers ?? undefined,
         });
         const seconds = (performance.now() - started) / 1000;
         progress.finish(STAGE, seconds);
         console.log(
-          `pushed ${summary.users} user vectors (${summary.dims} floats each) of model ${summary.modelVersion} ` +
+          `pushed ${summary.users} user vectors (${summary.dims} floats each${summary.lists ? `, ${options.lists} candidates each` : ""}) of model ${summary.modelVersion} ` +
             `to ${redactStoreUrl(options.redis)} in ${seconds.toFixed(1)} s`,
         );
       } finally {
+        await workers?.close();
         await store.close();
       }
     });

@@ -67,9 +67,17 @@ export function gridBin(rule: z.infer<typeof GridBinsSchema>, lat: number, lon: 
 
 /** The bin of a category name (the "other" bin when not listed). */
 export function categoryBin(names: readonly string[], name: string | undefined): number {
-  const at = name === undefined ? -1 : names.indexOf(name);
-  return at < 0 ? names.length : at;
+  if (name === undefined) return names.length;
+  // Every listed item of every served list is binned: a map per name list, not a linear search.
+  let bins = categoryBins.get(names);
+  if (!bins) {
+    bins = new Map(names.map((n, b) => [n, b] as const).reverse());
+    categoryBins.set(names, bins);
+  }
+  return bins.get(name) ?? names.length;
 }
+
+const categoryBins = new WeakMap<readonly string[], Map<string, number>>();
 
 /** Human-readable bin labels, in bin order (for the admin API and the dashboard). */
 export function binLabels(rule: BinRule): string[] {

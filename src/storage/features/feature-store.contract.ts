@@ -59,6 +59,7 @@ export function runFeatureStoreContract(name: string, open: OpenFeatureStoreForC
       withStore(async (store) => {
         assert.deepEqual(await store.getUser("nobody", "v1"), {
           vector: null,
+          list: null,
           recent: [],
           preferences: null,
         });
@@ -92,6 +93,24 @@ export function runFeatureStoreContract(name: string, open: OpenFeatureStoreForC
         assert.deepEqual(replaced, Float32Array.of(2, 3));
         replaced?.fill(0);
         assert.deepEqual((await store.getUser("alice", "v1")).vector, Float32Array.of(2, 3));
+      }));
+
+    it("stores a candidate list beside the vector, per model version; a push without one removes it", () =>
+      withStore(async (store) => {
+        const list = Uint8Array.of(1, 0, 0, 0, 255, 7, 0, 128, 0, 0, 192, 127);
+        const listOf = async (version: string) => {
+          const found = (await store.getUser("alice", version)).list;
+          return found && Uint8Array.from(found);
+        };
+        await store.putUserVectors("v1", [{ userId: "alice", vector: Float32Array.of(1), list }]);
+        await store.putUserVectors("v2", [{ userId: "alice", vector: Float32Array.of(2) }]);
+        list[0] = 9; // the store keeps what it was given
+        assert.deepEqual(await listOf("v1"), Uint8Array.of(1, 0, 0, 0, 255, 7, 0, 128, 0, 0, 192, 127));
+        assert.equal(await listOf("v2"), null);
+        assert.equal((await store.getUser("bob", "v1")).list, null);
+        await store.putUserVectors("v1", [{ userId: "alice", vector: Float32Array.of(3) }]);
+        assert.equal(await listOf("v1"), null);
+        assert.deepEqual((await store.getUser("alice", "v1")).vector, Float32Array.of(3));
       }));
 
     it("keeps a model version and a user id containing ':' apart", () =>
@@ -206,16 +225,19 @@ export function runFeatureStoreContract(name: string, open: OpenFeatureStoreForC
         await store.putPreferences("carol", { cuisines: ["thai"] });
         assert.deepEqual(await store.getUser("alice", "v1"), {
           vector: Float32Array.of(1),
+          list: null,
           recent: [],
           preferences: null,
         });
         assert.deepEqual(await store.getUser("bob", "v1"), {
           vector: null,
+          list: null,
           recent: [event(1)],
           preferences: null,
         });
         assert.deepEqual(await store.getUser("carol", "v1"), {
           vector: null,
+          list: null,
           recent: [],
           preferences: { cuisines: ["thai"] },
         });

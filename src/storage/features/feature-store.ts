@@ -26,10 +26,20 @@ export interface RecentEvent {
 /** How many recent events a backend keeps per user unless configured otherwise. */
 export const DEFAULT_MAX_RECENT = 50;
 
+/** A pushed user of a model version: the query vector and, optionally, its candidate list. */
+export interface UserVectorEntry {
+  userId: string;
+  vector: Float32Array;
+  /** The user's precomputed candidates, opaque bytes (encoding: recommend/precomputed-lists.ts). */
+  list?: Uint8Array;
+}
+
 /** Everything the recommendation path needs about one user, fetched in one round trip. */
 export interface UserFeatures {
   /** The user's precomputed query vector for `modelVersion`, or null when none is stored. */
   vector: Float32Array | null;
+  /** The candidate list pushed with the vector for `modelVersion`, or null when none is stored. */
+  list: Uint8Array | null;
   /** Most recent first, at most the store's cap. */
   recent: RecentEvent[];
   preferences: Preferences | null;
@@ -50,11 +60,8 @@ export interface FeatureStore {
   /** A short label for logs and metrics, e.g. "memory" or "redis". */
   readonly backend: string;
   getUser(userId: string, modelVersion: string): Promise<UserFeatures>;
-  /** Stores precomputed user vectors of a model version (batched by the caller). */
-  putUserVectors(
-    modelVersion: string,
-    entries: readonly { userId: string; vector: Float32Array }[],
-  ): Promise<void>;
+  /** Stores precomputed user vectors (and candidate lists) of a model version (batched by the caller). */
+  putUserVectors(modelVersion: string, entries: readonly UserVectorEntry[]): Promise<void>;
   /**
    * Prepends events to each user's recent list (capped, expiring), in entry order: a user's last
    * entry ends up first, so "most recent" means most recently appended.

@@ -8,6 +8,7 @@ import {
   type Preferences,
   type RecentEvent,
   type UserFeatures,
+  type UserVectorEntry,
 } from "./feature-store.js";
 import { sortedItemChanges } from "./item-changes.js";
 
@@ -50,8 +51,11 @@ function copyEvent(event: RecentEvent): RecentEvent {
 export class MemoryFeatureStore implements FeatureStore {
   readonly backend = "memory";
   private readonly options: Required<MemoryFeatureStoreOptions>;
-  /** Model version → user id → vector; Map order is push order, so the first version is the oldest. */
-  private readonly vectors = new Map<string, Map<string, Float32Array>>();
+  /** Model version → user id → vector and list; Map order is push order, so the first version is the oldest. */
+  private readonly vectors = new Map<
+    string,
+    Map<string, { vector: Float32Array; list: Uint8Array | null }>
+  >();
   /** User id → newest-first events; Map order is recency of use, so the first user is evicted first. */
   private readonly recent = new Map<string, RecentEvent[]>();
   private readonly preferences = new Map<string, Preferences>();
@@ -71,21 +75,19 @@ export class MemoryFeatureStore implements FeatureStore {
 
   async getUser(userId: string, modelVersion: string): Promise<UserFeatures> {
     this.checkOpen();
-    const vector = this.vectors.get(modelVersion)?.get(userId);
+    const pushed = this.vectors.get(modelVersion)?.get(userId);
     const recent = this.recent.get(userId);
     if (recent) this.touch(userId, recent);
     const preferences = this.preferences.get(userId);
     return {
-      vector: vector ? vector.slice() : null,
+      vector: pushed ? pushed.vector.slice() : null,
+      list: pushed?.list ? pushed.list.slice() : null,
       recent: recent ? recent.slice(0, this.options.maxRecent).map(copyEvent) : [],
       preferences: preferences ? structuredClone(preferences) : null,
     };
   }
 
-  async putUserVectors(
-    modelVersion: string,
-    entries: readonly { userId: string; vector: Float32Array }[],
-  ): Promise<void> {
+  async putUserVectors(modelVersion: string, entries: readonly UserVectorEntry[]): Promise<void> {
     this.checkOpen();
     if (entries.length === 0) return;
     let byUser = this.vectors.get(modelVersion);
@@ -99,7 +101,8 @@ export class MemoryFeatureStore implements FeatureStore {
       }
     }
     // slice() copies the bytes, so NaN payloads and -0 survive exactly as in Redis.
-    for (const { userId, vector } of entries) byUser.set(userId, vector.slice());
+    for (const { userId, vector, list } of entries)
+      byUser.set(userId, { vector: vector.slice(), list: list ? list.slice() : null });
   }
 
   async appendRecent(entries: readonly { userId: string; event: RecentEvent }[]): Promise<void> {

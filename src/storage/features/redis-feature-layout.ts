@@ -3,11 +3,15 @@ import { type Item, ItemSchema } from "../../core/types.js";
 import { type Preferences, PreferencesSchema, type RecentEvent } from "./feature-store.js";
 
 /**
- * The key names of the Redis feature store, all under one prefix (default `palate:`):
+ * The key names of the Redis feature store, all under one prefix (default `palate:`). A user's
+ * keys end in the user id as a hash tag (`{alice}`), so one script reads them all, on a Redis
+ * Cluster too (a `}` in an id cuts the tag short, the same way for every key of that user):
  *
- * - `uv:{modelVersion}:{userId}` — a user vector: raw little-endian float32 bytes (string, TTL);
- * - `recent:{userId}` — recent events, newest first, one JSON object per element (list, TTL);
- * - `prefs:{userId}` — declared preferences as JSON (string);
+ * - `uv:{modelVersion}:{{userId}}` — a user vector: raw little-endian float32 bytes (string, TTL);
+ * - `ul:{modelVersion}:{{userId}}` — the user's precomputed candidate list, pushed with the
+ *   vector (string of 12-byte entries, same TTL; see recommend/precomputed-lists.ts);
+ * - `recent:{{userId}}` — recent events, newest first, one JSON object per element (list, TTL);
+ * - `prefs:{{userId}}` — declared preferences as JSON (string);
  * - `items` — item upserts, item id → item JSON (hash, no TTL: source data);
  * - `items:deleted` — deleted item ids (set, no TTL).
  */
@@ -18,17 +22,22 @@ export class RedisFeatureKeys {
     this.prefix = prefix;
   }
 
-  /** The key of a user vector; the version is escaped so a ':' in it cannot alias another user's key. */
+  /** The key of a user vector; the version is escaped so a ':' or '{' in it cannot alias another key. */
   userVector(modelVersion: string, userId: string): string {
-    return `${this.prefix}uv:${encodeURIComponent(modelVersion)}:${userId}`;
+    return `${this.prefix}uv:${encodeURIComponent(modelVersion)}:{${userId}}`;
+  }
+
+  /** The key of a user's precomputed candidate list, escaped as `userVector`. */
+  userList(modelVersion: string, userId: string): string {
+    return `${this.prefix}ul:${encodeURIComponent(modelVersion)}:{${userId}}`;
   }
 
   recent(userId: string): string {
-    return `${this.prefix}recent:${userId}`;
+    return `${this.prefix}recent:{${userId}}`;
   }
 
   preferences(userId: string): string {
-    return `${this.prefix}prefs:${userId}`;
+    return `${this.prefix}prefs:{${userId}}`;
   }
 
   get items(): string {

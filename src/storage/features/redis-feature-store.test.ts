@@ -136,6 +136,7 @@ if (!redisAvailable()) {
         );
         assert.deepEqual(features, {
           vector: Float32Array.of(1, 2, 3),
+          list: null,
           recent: [click(1)],
           preferences: { cuisines: ["thai"] },
         });
@@ -152,6 +153,7 @@ if (!redisAvailable()) {
         await raw.set(store.keys.preferences("alice"), JSON.stringify({ cuisines: "thai" }));
         assert.deepEqual(await store.getUser("alice", "v1"), {
           vector: null,
+          list: null,
           recent: [click(1)],
           preferences: null,
         });
@@ -196,6 +198,7 @@ if (!redisAvailable()) {
         // Nothing was persisted, so the restarted server comes back empty.
         assert.deepEqual(await until(() => store.getUser("alice", "v1"), 10_000), {
           vector: null,
+          list: null,
           recent: [],
           preferences: null,
         });

@@ -10,6 +10,7 @@ import {
   type Preferences,
   type RecentEvent,
   type UserFeatures,
+  type UserVectorEntry,
 } from "./feature-store.js";
 import { sortedItemChanges } from "./item-changes.js";
 import {
@@ -75,6 +76,30 @@ async function replies(commands: ChainableCommander): Promise<unknown[]> {
   return results.map(([, reply]) => reply);
 }
 
+/**
+ * Everything `getUser` reads, as one script: a request's read was a pipeline of four commands,
+ * and ioredis spent ≈ 40 µs of CPU a read on them against ≈ 13 µs for one script (Redis itself
+ * ≈ 13 against 9 µs; scratch measurement at 50 concurrent reads). The keys share the user's hash
+ * tag, so the script also runs on a Redis Cluster.
+ */
+const USER_READ_SCRIPT = `return {
+  redis.call('GET', KEYS[1]),
+  redis.call('GET', KEYS[2]),
+  redis.call('LRANGE', KEYS[3], 0, tonumber(ARGV[1])),
+  redis.call('GET', KEYS[4])
+}`;
+
+/** The client with the user-read script defined (ioredis adds the method at run time). */
+type UserReadClient = Redis & {
+  palateUserReadBuffer(
+    vectorKey: string,
+    listKey: string,
+    recentKey: string,
+    preferencesKey: string,
+    lastRecent: number,
+  ): Promise<[Buffer | null, Buffer | null, Buffer[], Buffer | null]>;
+};
+
 function checkCount(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min)
     throw new RangeError(`${name} must be an integer ≥ ${min}, got ${value}`);
@@ -83,7 +108,7 @@ function checkCount(name: string, value: number, min: number): number {
 
 /**
  * The feature store in Redis, shared by every replica (layout: `RedisFeatureKeys`). `getUser` is
- * one pipelined round trip; writes that must stay consistent (a list and its TTL, an item and
+ * one script call; writes that must stay consistent (a list and its TTL, an item and
  * its tombstone) go in one MULTI. Calls fail fast while Redis is unreachable — no offline queue,
  * one retry, a short command timeout — and the client reconnects in the background with a
  * capped backoff, so callers degrade instead of piling up requests.
@@ -106,6 +131,7 @@ export class RedisFeatureStore implements FeatureStore {
     this.display = display;
     this.options = options;
     this.keys = new RedisFeatureKeys(options.keyPrefix);
+    client.defineCommand("palateUserRead", { numberOfKeys: 4, lua: USER_READ_SCRIPT });
   }
 
   /** Opens a store on `url` (`redis://…` or `rediss://…`); see `waitForConnection` for a down server. */
@@ -157,34 +183,38 @@ export class RedisFeatureStore implements FeatureStore {
 
   async getUser(userId: string, modelVersion: string): Promise<UserFeatures> {
     const vectorKey = this.keys.userVector(modelVersion, userId);
-    const [vector, recent, preferences] = await replies(
-      this.client
-        .pipeline()
-        .getBuffer(vectorKey)
-        .lrange(this.keys.recent(userId), 0, this.options.maxRecent - 1)
-        .get(this.keys.preferences(userId)),
+    const reply = await (this.client as UserReadClient).palateUserReadBuffer(
+      vectorKey,
+      this.keys.userList(modelVersion, userId),
+      this.keys.recent(userId),
+      this.keys.preferences(userId),
+      this.options.maxRecent - 1,
     );
+    const [vector, list, recent, preferences] = reply;
     const events: RecentEvent[] = [];
-    for (const text of recent as string[]) {
-      const event = decodeRecent(text);
+    for (const bytes of recent) {
+      const event = decodeRecent(bytes.toString());
       if (event) events.push(event);
     }
     return {
-      vector: vector === null ? null : decodeVector(vector as Buffer, vectorKey),
+      vector: vector === null ? null : decodeVector(vector, vectorKey),
+      list,
       recent: events,
-      preferences: decodePreferences(preferences as string | null),
+      preferences: decodePreferences(preferences === null ? null : preferences.toString()),
     };
   }
 
-  async putUserVectors(
-    modelVersion: string,
-    entries: readonly { userId: string; vector: Float32Array }[],
-  ): Promise<void> {
+  async putUserVectors(modelVersion: string, entries: readonly UserVectorEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const ttlMs = this.options.vectorTtlSeconds * 1000;
     const pipeline = this.client.pipeline();
-    for (const { userId, vector } of entries) {
+    for (const { userId, vector, list } of entries) {
       pipeline.set(this.keys.userVector(modelVersion, userId), encodeVector(vector), "PX", ttlMs);
+      const listKey = this.keys.userList(modelVersion, userId);
+      // A push without lists removes an earlier one, so a list never outlives its vector's push.
+      if (list)
+        pipeline.set(listKey, Buffer.from(list.buffer, list.byteOffset, list.byteLength), "PX", ttlMs);
+      else pipeline.del(listKey);
     }
     await replies(pipeline);
   }
