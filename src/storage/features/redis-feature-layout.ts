@@ -9,7 +9,7 @@ import { type Preferences, PreferencesSchema, type RecentEvent } from "./feature
  *
  * - `uv:{modelVersion}:{{userId}}` — a user vector: raw little-endian float32 bytes (string, TTL);
  * - `ul:{modelVersion}:{{userId}}` — the user's precomputed candidate list, pushed with the
- *   vector (string of 12-byte entries, same TTL; see recommend/precomputed-lists.ts);
+ *   vector (string of 14-byte entries, same TTL; see recommend/precomputed-lists.ts);
  * - `recent:{{userId}}` — recent events, newest first, one JSON object per element (list, TTL);
  * - `prefs:{{userId}}` — declared preferences as JSON (string);
  * - `items` — item upserts, item id → item JSON (hash, no TTL: source data);
