@@ -1,28 +1,21 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { Redis } from "ioredis";
 import { loadModel } from "../models/model-kinds.js";
 import { decodeList } from "../recommend/precomputed-lists.js";
 import { trainedCityModel } from "../server/testing/serving-fixture.js";
 import { RedisFeatureKeys } from "../storage/features/redis-feature-layout.js";
-import { REDIS_SERVER_PATH, redisAvailable, TestRedis } from "../storage/testing/redis-server.js";
+import { redisForThisFile } from "../storage/testing/redis-per-file.js";
 import { palate } from "./testing/run-palate.js";
 
-const skip = redisAvailable() ? false : `no redis-server at ${REDIS_SERVER_PATH}`;
-let redis: TestRedis | null = null;
-before(async () => {
-  if (!skip) redis = await TestRedis.start();
-});
-after(async () => {
-  await redis?.stop();
-});
+const { skip, server } = redisForThisFile();
 
 test("features push writes every user's vector and candidate list; --lists 0 removes the lists", {
   skip,
 }, async () => {
   const { modelDir } = await trainedCityModel();
   const loaded = await loadModel(modelDir);
-  const url = redis?.url ?? "";
+  const url = server().url;
   const keys = new RedisFeatureKeys("palate:");
   const client = new Redis(url);
   try {

@@ -1,22 +1,14 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { Redis } from "ioredis";
-import { freePort, REDIS_SERVER_PATH, redisAvailable, TestRedis } from "../testing/redis-server.js";
+import { redisForThisFile } from "../testing/redis-per-file.js";
+import { freePort, TestRedis } from "../testing/redis-server.js";
 import { openStateStore } from "./open-state-store.js";
 import { RedisStateStore } from "./redis-state-store.js";
 import { runStateStoreContract } from "./state-store.contract.js";
 
-const skip = redisAvailable() ? false : `no redis-server at ${REDIS_SERVER_PATH}`;
-let redis: TestRedis | null = null;
-before(async () => {
-  if (!skip) redis = await TestRedis.start();
-});
-after(async () => {
-  await redis?.stop();
-});
-
-const server = () => redis as TestRedis;
+const { skip, server } = redisForThisFile();
 const freshPrefix = () => `test:${randomBytes(4).toString("hex")}`;
 
 runStateStoreContract("redis", {
