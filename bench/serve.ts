@@ -9,6 +9,7 @@
 // cached under --dir (default .palate/bench-serve). Flags (see bench/serve/options.ts):
 //   --users 1000000 --items 100000 --model DIR --rate 1000 --duration 20 --prewarm 10
 //   --connections 50 --saturate 10 --repeats 3 --lists 50 (0: no precomputed lists) …
+//   --reuse-push yes keeps the pushed Redis as a snapshot under --dir for reruns on the same model.
 // Develop on small shapes, e.g. --users 20000 --items 8000 --duration 5 --repeats 1.
 // After the rounds, one more saturation run with the server's CPU profiler on says where the
 // saturated core goes (it is not part of the throughput figures).
@@ -22,7 +23,14 @@ import { cpuRows, profileRows } from "./serve/diagnosis-report.js";
 import { sampleBusyCores } from "./serve/machine-load.js";
 import { parseServeBenchOptions } from "./serve/options.js";
 import { prepareModel } from "./serve/prepare-model.js";
-import { monitorRedisLatency, pushVectors, redisUsedMemory, startRedis } from "./serve/push-vectors.js";
+import { pushSnapshot, saveSnapshot, snapshotSaved, startFromSnapshot } from "./serve/push-snapshot.js";
+import {
+  monitorRedisLatency,
+  type PushReport,
+  pushVectors,
+  redisUsedMemory,
+  startRedis,
+} from "./serve/push-vectors.js";
 import { type PhasePaths, profiledSaturation, runRounds, warmUp } from "./serve/rounds.js";
 import { serializeCost } from "./serve/serialize-cost.js";
 import {
@@ -49,7 +57,9 @@ const machine = machineState(await sampleBusyCores(2000));
 log(`machine: ${machine.busyCoresBefore.toFixed(2)} of ${machine.cores} cores busy before the run`);
 
 const prepared = await prepareModel(options);
-const redis = await startRedis();
+const snapshot = options.reusePush ? pushSnapshot(options.dir, prepared.modelDir, options.lists) : null;
+const fromSnapshot = snapshot && snapshotSaved(snapshot) ? await startFromSnapshot(snapshot) : null;
+const redis = fromSnapshot?.redis ?? (await startRedis(snapshot ?? undefined));
 const children: ChildRpc[] = [];
 const child = (name: string, file: string) => {
   const rpc = ChildRpc.start(name, new URL(`./serve/${file}`, import.meta.url));
@@ -60,19 +70,26 @@ try {
   // Vectors and request paths come from the model, loaded here once and then dropped, so the
   // server process loads its own copy as `palate serve` would.
   let loaded: Awaited<ReturnType<typeof loadModel>> | null = await loadModel(prepared.modelDir);
-  log(`pushing ${loaded.users.size.toLocaleString("en-US")} user vectors to ${redis.url} …`);
-  let lastLog = 0;
-  const push = await pushVectors(
-    loaded,
-    redis.url,
-    { modelDir: prepared.modelDir, size: options.lists },
-    (done, total) => {
-      if (performance.now() - lastLog < 10_000) return;
-      lastLog = performance.now();
-      log(`  push: ${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`);
-    },
-  );
-  log(`pushed in ${push.seconds.toFixed(1)} s`);
+  let push: PushReport;
+  if (fromSnapshot) {
+    push = { ...fromSnapshot.push, reusedFrom: snapshot?.file };
+    log(`feature store loaded from ${snapshot?.file} (pushed earlier in ${push.seconds.toFixed(1)} s)`);
+  } else {
+    log(`pushing ${loaded.users.size.toLocaleString("en-US")} user vectors to ${redis.url} …`);
+    let lastLog = 0;
+    push = await pushVectors(
+      loaded,
+      redis.url,
+      { modelDir: prepared.modelDir, size: options.lists },
+      (done, total) => {
+        if (performance.now() - lastLog < 10_000) return;
+        lastLog = performance.now();
+        log(`  push: ${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`);
+      },
+    );
+    log(`pushed in ${push.seconds.toFixed(1)} s`);
+    if (snapshot) await saveSnapshot(redis.url, snapshot, push);
+  }
   await monitorRedisLatency(redis.url, 1);
   const saturateCount = 200_000;
   const draw = (seed: number, count: number) => userMix(loaded!.users, loaded!.train, count, seed);

@@ -36,6 +36,8 @@ export interface ServeBenchOptions {
   alsIterations: number;
   /** Candidates pushed per user beside the vector (0: none, every request searches the index). */
   lists: number;
+  /** Keep the pushed feature store as an RDB file under `dir` and start from it on reruns. */
+  reusePush: boolean;
 }
 
 /** Parses `--name value` flags from `argv`; unknown flags are an error so typos do not pass silently. */
@@ -63,6 +65,9 @@ export function parseServeBenchOptions(argv: readonly string[]): ServeBenchOptio
     return value;
   };
   const modelFlag = take("model", "");
+  const reusePush = take("reuse-push", "no");
+  if (reusePush !== "yes" && reusePush !== "no")
+    throw new Error(`bench:serve: --reuse-push must be yes or no, got '${reusePush}'`);
   const options: ServeBenchOptions = {
     dir: resolve(take("dir", ".palate/bench-serve")),
     users: Math.round(count("users", 1_000_000)),
@@ -81,6 +86,7 @@ export function parseServeBenchOptions(argv: readonly string[]): ServeBenchOptio
     repeats: Math.round(count("repeats", 3)),
     alsIterations: Math.round(count("als-iterations", 3)),
     lists: Math.round(count("lists", DEFAULT_LIST_SIZE, 0)),
+    reusePush: reusePush === "yes",
   };
   if (known.size > 0) throw new Error(`bench:serve: unknown flag --${[...known.keys()][0]}`);
   if (options.warmup >= options.duration) throw new Error("bench:serve: --warmup must be below --duration");

@@ -7,7 +7,7 @@ import type { LoadedModel } from "../../src/models/model-kinds.js";
 import { ListWorkers } from "../../src/recommend/list-workers.js";
 import { openFeatureStore } from "../../src/storage/features/open-feature-store.js";
 import { pushUserVectors } from "../../src/storage/features/push-user-vectors.js";
-import { TestRedis } from "../../src/storage/testing/redis-server.js";
+import { type RedisSnapshotFile, TestRedis } from "../../src/storage/testing/redis-server.js";
 
 /** What the push cost. */
 export interface PushReport {
@@ -21,6 +21,8 @@ export interface PushReport {
   /** Candidates per pushed list (0: vectors only), and the seconds the ANN build for them took. */
   lists: number;
   listIndexSeconds: number;
+  /** Set when this run started from a saved push (`--reuse-push`): the snapshot file. */
+  reusedFrom?: string;
 }
 
 /** Runs `use` with a short-lived client of the Redis at `url`. */
@@ -63,9 +65,9 @@ export function takeRedisLatency(url: string): Promise<Record<string, number>> {
   });
 }
 
-/** Starts a redis-server on a free port (no persistence: the vectors are derivable). */
-export function startRedis(): Promise<TestRedis> {
-  return TestRedis.start();
+/** Starts a redis-server on a free port (no persistence unless a snapshot file is named: the vectors are derivable). */
+export function startRedis(snapshot?: RedisSnapshotFile): Promise<TestRedis> {
+  return TestRedis.start({ snapshot });
 }
 
 /**

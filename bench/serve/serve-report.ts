@@ -162,7 +162,10 @@ export function resourceRows(result: ServeBenchResult): BenchRow[] {
     ["server RSS after start, ANN ready (MB)", started.rssBytes / MB],
     ["server RSS, peak seen under load (MB)", rss / MB],
     ["candidates pushed per user (0: none, every request searches the index)", push.lists],
-    ["push duration, incl. the lists' ANN build (s)", push.seconds],
+    [
+      `push duration, incl. the lists' ANN build (s)${push.reusedFrom ? `, an earlier run (${push.reusedFrom})` : ""}`,
+      push.seconds,
+    ],
     ["  of which the lists' ANN build (s)", push.lists > 0 ? push.listIndexSeconds : "-"],
     ["push rate (users/s)", Math.round(push.users / push.seconds)],
     [

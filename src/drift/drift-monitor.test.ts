@@ -14,16 +14,22 @@ import { attachDriftBaselines } from "./model-baselines.js";
  * 1 + (i mod 2) and with i training users; one user "u" with three training items.
  */
 function fakeModel(version: string): ServingModel {
+  const items = Array.from({ length: 10 }, (_, i) => ({
+    itemId: `i${i}`,
+    categories: ["thai"],
+    price: 1 + (i % 2),
+    attributes: {},
+  }));
   return {
     version,
     popularity: Float32Array.from({ length: 10 }, (_, i) => i),
     catalog: {
-      metadata: (i: number) => ({
-        itemId: `i${i}`,
-        categories: ["thai"],
-        price: 1 + (i % 2),
-        attributes: {},
-      }),
+      size: items.length,
+      metadata: (i: number) => items[i],
+      // As ItemCatalog.upsert: the item's metadata object is replaced.
+      upsert: (item: (typeof items)[number]) => {
+        items[Number(item.itemId.slice(1))] = item;
+      },
     },
     users: { indexOf: (id: string) => (id === "u" ? 0 : -1) },
     trainedItems: (u: number) => (u === 0 ? Int32Array.of(1, 2, 3) : new Int32Array(0)),
@@ -55,6 +61,7 @@ function list(model: ServingModel, rng: Random, shift: number, items = 10): Serv
     model,
     variant: "champion",
     request: { userId: "u", k: items, exclude: [], diversity: 0 },
+    userIndex: -1,
     personalised: true,
     items: Array.from({ length: items }, (_, i) => ({ item: i, score: rng.normal() + shift })),
   };
@@ -106,6 +113,23 @@ test("a priced-up catalogue drifts by PSI, and asks for a retrain when configure
   assert.ok(Math.abs((price?.score ?? 0) - expected) < 1e-9);
   assert.equal(monitor.state(model).retrain, true);
   assert.deepEqual(monitor.report(model).retrain, ["price_level"]);
+});
+
+test("an item repriced after serving began is binned at its new price", () => {
+  const monitor = new DriftMonitor(config, () => 0);
+  const model = attachDriftBaselines(fakeModel("f"), manifestWith(baselines()));
+  const rng = new Random(7);
+  const evenItems = (served: ServedList) => ({
+    ...served,
+    items: served.items.filter((e) => e.item % 2 === 0),
+  });
+  // Even items cost 1: served alone, every price lands in the first bin.
+  for (let n = 0; n < 20; n++) monitor.observe(evenItems(list(model, rng, 0)));
+  const upsert = (model.catalog as unknown as { upsert: (item: object) => void }).upsert;
+  for (let i = 0; i < 10; i += 2) upsert({ itemId: `i${i}`, categories: ["thai"], price: 2, attributes: {} });
+  for (let n = 0; n < 20; n++) monitor.observe(evenItems(list(model, rng, 0)));
+  const price = monitor.report(model).features.find((f) => f.name === "price_level");
+  assert.deepEqual(price?.live, [0.5, 0.5]);
 });
 
 test("too little traffic is reported as such, never as drift", () => {

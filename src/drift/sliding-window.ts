@@ -113,8 +113,17 @@ export class SampleWindow {
   }
 
   add(value: number): void {
-    if (!Number.isFinite(value)) return;
+    this.addTo(this.ring.current(), value);
+  }
+
+  /** Adds the scores of a served list (one bucket lookup for the list). */
+  addScores(items: readonly { score: number }[]): void {
     const r = this.ring.current();
+    for (const { score } of items) this.addTo(r, score);
+  }
+
+  private addTo(r: Reservoir, value: number): void {
+    if (!Number.isFinite(value)) return;
     r.seen++;
     if (r.values.length < this.perBucket) r.values.push(value);
     else {

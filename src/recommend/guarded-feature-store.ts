@@ -51,28 +51,34 @@ export class GuardedFeatureStore {
   }
 
   /** The user's features, or the reason there are none; never rejects. */
-  async getUser(
-    userId: string,
-    modelVersion: string,
-    budgetMs?: number,
-  ): Promise<UserFeatures | GuardFailure> {
+  getUser(userId: string, modelVersion: string, budgetMs?: number): Promise<UserFeatures | GuardFailure> {
     if (this.circuitOpen) {
       this.observe("circuit-open", 0);
-      return "circuit-open";
+      return Promise.resolve("circuit-open");
     }
     const started = performance.now();
     const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs, budgetMs ?? Number.POSITIVE_INFINITY));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    // One promise settled by whichever comes first, the read or the timer (this runs on every
+    // request: Promise.race and an async wrapper cost a promise and a microtask hop each).
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (result: UserFeatures | GuardFailure) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(this.record(result, (performance.now() - started) / 1000));
+      };
+      const timer = setTimeout(() => finish("timeout"), timeoutMs);
+      try {
+        this.store.getUser(userId, modelVersion).then(finish, () => finish("error"));
+      } catch {
+        finish("error"); // a store that throws instead of rejecting still never fails the request
+      }
     });
-    const read = this.store.getUser(userId, modelVersion).then(
-      (features) => features,
-      () => "error" as const,
-    );
-    const result = await Promise.race([read, timeout]);
-    clearTimeout(timer);
-    const seconds = (performance.now() - started) / 1000;
+  }
+
+  /** Updates the breaker with a read's outcome and reports it; returns the outcome. */
+  private record(result: UserFeatures | GuardFailure, seconds: number): UserFeatures | GuardFailure {
     if (typeof result === "string") {
       this.failures++;
       if (this.failures >= this.options.failureThreshold)

@@ -12,6 +12,7 @@ import {
   listsInProcess,
   precomputeList,
   rankPrecomputed,
+  storedList,
 } from "./precomputed-lists.js";
 import { RecommendService } from "./recommend-service.js";
 import type { RecommendRequest } from "./recommend-types.js";
@@ -115,24 +116,54 @@ describe("serving from precomputed lists", () => {
     // directly too: against a list scored far below them, they come first, scored exactly.
     const model = s.models[0];
     const q = model.queryFor(0, []);
-    const list = decodeList(encodeList(precomputeList(model, 0, q, 30)), "user 0");
-    list.scores.forEach((score, c) => {
-      list.scores[c] = score - 1000;
-    });
+    const computed = precomputeList(model, 0, q, 30);
+    const lowered = { ...computed, scores: computed.scores.map((score) => score - 1000) };
+    const list = storedList(encodeList(lowered), "user 0");
     const accept = candidateFilter(model.catalog, {
       seen: new Set(model.trainedItems(0)),
       exclude: new Set(),
     });
-    const ranked = rankPrecomputed(model, q, list, accept, null, 10);
+    const ranked = rankPrecomputed(model, q, list, accept, () => null, 10);
     assert.ok(ranked);
-    const added = [...ranked.items.subarray(0, 5)].map((i) => model.catalog.ids.idAt(i));
+    const added = ranked.slice(0, 5).map((e) => model.catalog.ids.idAt(e.item));
     assert.deepEqual(added.sort(), ["new-0", "new-1", "new-2", "new-3", "new-4"]);
-    for (let c = 0; c < 5; c++) {
-      assert.ok(Math.abs(ranked.scores[c] - model.score(q, ranked.items[c])) < 1e-6);
+    for (const entry of ranked.slice(0, 5)) {
+      assert.ok(Math.abs(entry.score - model.score(q, entry.item)) < 1e-6);
+      assert.equal(entry.reasons, -1, "an added item's reasons are computed by the caller");
     }
-    assert.ok(ranked.scores[5] < -900, "then the list, in its order");
+    assert.ok(ranked[5].score < -900, "then the list, in its order");
     await assertSameAnswers(s, { ...PLAIN, exclude: after.items.slice(0, 3).map((i) => i.itemId) });
     assert.equal(s.hits.miss, 0);
+  });
+
+  it("ranks a list stored out of order as the sorted list, ties by item", async () => {
+    const model = ServingModel.from(await loadCityModel());
+    const q = model.queryFor(0, []);
+    const computed = precomputeList(model, 0, q, 30);
+    // Reversed, with the first two entries given the same score: the answer must not depend
+    // on the stored order (the usual case reads the first k accepted entries as they are).
+    const order = Array.from(computed.items.keys()).reverse();
+    const scores = Float32Array.from(order, (c) => computed.scores[c]);
+    scores[1] = scores[0];
+    const shuffled = {
+      items: Int32Array.from(order, (c) => computed.items[c]),
+      scores,
+      shifts: Float32Array.from(order, (c) => computed.shifts?.[c] ?? 0),
+      reasons: Uint16Array.from(order, (c) => computed.reasons[c]),
+    };
+    const accept = candidateFilter(model.catalog, { seen: new Set(), exclude: new Set() });
+    const ranked = rankPrecomputed(model, q, storedList(encodeList(shuffled), "u"), accept, () => null, 10);
+    assert.ok(ranked);
+    const expected = Array.from(shuffled.items.keys())
+      .map((c) => ({
+        item: shuffled.items[c],
+        score: shuffled.scores[c],
+        shift: shuffled.shifts[c],
+        reasons: shuffled.reasons[c],
+      }))
+      .sort((a, b) => b.score - a.score || a.item - b.item)
+      .slice(0, 10);
+    assert.deepEqual(ranked, expected);
   });
 
   it("counts a list that does not decode as a miss and answers from the index", async () => {

@@ -47,15 +47,29 @@ export function encodeList(list: ReasonedCandidates): Uint8Array {
   return new Uint8Array(view.buffer);
 }
 
-/** A list from its stored bytes; `where` names the key in the error for a value of the wrong size. */
-export function decodeList(bytes: Uint8Array, where: string): PrecomputedList {
+/** A stored list read in place (no copy): entry `c` starts at byte `c * ENTRY_BYTES` of `view`. */
+export interface StoredList {
+  view: DataView;
+  length: number;
+}
+
+/** The stored bytes as a list to read in place; `where` names the key in the error for a value of the wrong size. */
+export function storedList(bytes: Uint8Array, where: string): StoredList {
   if (bytes.byteLength % ENTRY_BYTES !== 0) {
     throw new PalateError(
       `${where}: ${bytes.byteLength} bytes is not a candidate list (${ENTRY_BYTES} per entry)`,
     );
   }
-  const n = bytes.byteLength / ENTRY_BYTES;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    length: bytes.byteLength / ENTRY_BYTES,
+  };
+}
+
+/** A list from its stored bytes, copied out; `where` names the key in the error for a value of the wrong size. */
+export function decodeList(bytes: Uint8Array, where: string): PrecomputedList {
+  const stored = storedList(bytes, where);
+  const n = stored.length;
   const list = {
     items: new Int32Array(n),
     scores: new Float32Array(n),
@@ -63,10 +77,11 @@ export function decodeList(bytes: Uint8Array, where: string): PrecomputedList {
     reasons: new Uint16Array(n),
   };
   for (let c = 0; c < n; c++) {
-    list.items[c] = view.getInt32(c * ENTRY_BYTES, true);
-    list.scores[c] = view.getFloat32(c * ENTRY_BYTES + 4, true);
-    list.shifts[c] = view.getFloat32(c * ENTRY_BYTES + 8, true);
-    list.reasons[c] = view.getUint16(c * ENTRY_BYTES + 12, true);
+    const entry = entryAt(stored, c);
+    list.items[c] = entry.item;
+    list.scores[c] = entry.score;
+    list.shifts[c] = entry.shift;
+    list.reasons[c] = entry.reasons;
   }
   return list;
 }
@@ -82,11 +97,11 @@ export function applicableList(
   request: RecommendRequest,
   prefs: Preferences | null,
   onCorrupt: () => void,
-): PrecomputedList | null {
+): StoredList | null {
   if (!bytes || request.near || request.at !== undefined || request.diversity > 0) return null;
   if (prefs?.home_lat !== undefined && prefs.home_lon !== undefined) return null;
   try {
-    return decodeList(bytes, `candidate list of user '${request.userId}'`);
+    return storedList(bytes, `candidate list of user '${request.userId}'`);
   } catch {
     onCorrupt();
     return null;
@@ -140,31 +155,71 @@ export function listsInProcess(model: ServingModel, size: number) {
   };
 }
 
+/** One ranked candidate; `reasons` is a `ServingModel.reasonCode`, or −1 when not known. */
+export interface RankedEntry {
+  item: number;
+  score: number;
+  shift: number;
+  reasons: number;
+}
+
+/** Accepted entry positions of the list being ranked (reused: ranking is synchronous). */
+let accepted = new Int32Array(DEFAULT_LIST_SIZE);
+
+/** Entry `c` of a stored list. */
+function entryAt({ view }: StoredList, c: number): RankedEntry {
+  const at = c * ENTRY_BYTES;
+  return {
+    item: view.getInt32(at, true),
+    score: view.getFloat32(at + 4, true),
+    shift: view.getFloat32(at + 8, true),
+    reasons: view.getUint16(at + 12, true),
+  };
+}
+
+/** Whether a stored list is in ranked order (score descending, ties by item), as the push writes it. */
+function inRankedOrder({ view, length }: StoredList): boolean {
+  for (let c = 1; c < length; c++) {
+    const score = view.getFloat32(c * ENTRY_BYTES + 4, true);
+    const before = view.getFloat32((c - 1) * ENTRY_BYTES + 4, true);
+    if (score > before) return false;
+    if (score === before && view.getInt32(c * ENTRY_BYTES, true) < view.getInt32((c - 1) * ENTRY_BYTES, true))
+      return false;
+  }
+  return true;
+}
+
 /**
  * The best `k` of a stored list for a plain request: entries passing `accept` (deleted and
  * excluded items fail it), merged with the items added since training, scored exactly as the
- * index path scores them. Null when the list cannot answer: filters left fewer than `k`, or
- * more items were added than merging is worth.
+ * index path scores them in the context of `home()`; best first, ties by item index. Null when
+ * the list cannot answer: filters left fewer than `k`, or more items were added than merging is
+ * worth. This runs on every plain request, so the usual case (nothing added, the list in ranked
+ * order as the push writes it) reads the list in place, filters only until k entries passed,
+ * and makes objects of those k alone.
  */
 export function rankPrecomputed(
   model: ServingModel,
   q: Float32Array,
-  list: PrecomputedList,
+  list: StoredList,
   accept: (item: number) => boolean,
-  home: { lat: number; lon: number } | null,
+  home: () => { lat: number; lon: number } | null,
   k: number,
-): ReasonedCandidates | null {
+): RankedEntry[] | null {
   const added = model.catalog.size - model.catalog.modelItems;
   if (added > MAX_MERGED_ADDITIONS) return null;
-  const kept: { item: number; score: number; shift: number; reasons: number }[] = [];
-  for (let c = 0; c < list.items.length; c++) {
-    const item = list.items[c];
-    if (item >= 0 && item < model.catalog.modelItems && accept(item))
-      kept.push({ item, score: list.scores[c], shift: list.shifts[c], reasons: list.reasons[c] });
+  const ranked = added === 0 && inRankedOrder(list);
+  if (accepted.length < list.length) accepted = new Int32Array(list.length);
+  let count = 0;
+  for (let c = 0; c < list.length && !(ranked && count === k); c++) {
+    const item = list.view.getInt32(c * ENTRY_BYTES, true);
+    if (item >= 0 && item < model.catalog.modelItems && accept(item)) accepted[count++] = c;
   }
-  if (kept.length < k) return null;
+  if (count < k) return null;
+  const kept = Array.from({ length: count }, (_, r) => entryAt(list, accepted[r]));
+  if (ranked) return kept;
   if (added > 0) {
-    const shiftOf = contextShifter(model, q, homeContext(home));
+    const shiftOf = contextShifter(model, q, homeContext(home()));
     for (let item = model.catalog.modelItems; item < model.catalog.size; item++) {
       if (!accept(item)) continue;
       const shift = shiftOf(item);
@@ -172,11 +227,5 @@ export function rankPrecomputed(
     }
   }
   kept.sort((a, b) => b.score - a.score || a.item - b.item);
-  const best = kept.slice(0, k);
-  return {
-    items: Int32Array.from(best, (e) => e.item),
-    scores: Float32Array.from(best, (e) => e.score),
-    shifts: Float32Array.from(best, (e) => e.shift),
-    reasons: Int32Array.from(best, (e) => e.reasons),
-  };
+  return kept.slice(0, k);
 }

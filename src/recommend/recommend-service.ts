@@ -3,17 +3,17 @@ import type { Item, User } from "../core/types.js";
 import { periodAt } from "../data/city/meal-time.js";
 import { variantOf } from "../experiments/assignment.js";
 import { declaredHome } from "../models/popularity/context-events.js";
-import type { Preferences, UserFeatures } from "../storage/features/feature-store.js";
+import type { Preferences } from "../storage/features/feature-store.js";
 import type { ExperimentState } from "../storage/state/state-store.js";
 import { candidateFilter, type FilterRules } from "./candidate-filter.js";
 import { retrieveInContext } from "./context-popularity.js";
 import type { GuardedFeatureStore } from "./guarded-feature-store.js";
 import { mmrRerank } from "./mmr.js";
 import { PopularLists } from "./popular-lists.js";
-import { applicableList, type PrecomputedList, rankPrecomputed } from "./precomputed-lists.js";
+import { applicableList, rankPrecomputed, type StoredList } from "./precomputed-lists.js";
 import { LocalRecentEvents, mergeRecent, weightedRecent } from "./recent-events.js";
 import { fallbackOf, type RecommendRequest, type RecommendResult, type Source } from "./recommend-types.js";
-import type { ServingModel } from "./serving-model.js";
+import type { Reason, ServingModel } from "./serving-model.js";
 import { type SimilarItem, similarItems } from "./similar-items.js";
 import { TtlLruCache } from "./ttl-lru-cache.js";
 
@@ -48,7 +48,18 @@ export interface ServedList {
   /** Whether the scores are the model's inner products (false for popularity fallbacks). */
   personalised: boolean;
   items: readonly { item: number; score: number }[];
+  /** The user's index in the model (−1: a user the model was not trained on). */
+  userIndex: number;
 }
+
+/** A candidate as ranked: `shift` and `reasons` as in `RankedEntry`, when the path knows them. */
+type RankedCandidate = { item: number; score: number; shift?: number; reasons?: number };
+
+/** No items: the seen or excluded set of a request that has none. */
+const NO_ITEMS: ReadonlySet<number> = new Set();
+
+/** The reasons of a popularity answer (shared: answers never change them). */
+const POPULARITY_REASONS: readonly Reason[] = Object.freeze(["popularity"] as const);
 
 /** Cache lookups reported to metrics: which cache and whether it hit. */
 export type CacheObserver = (cache: "popular" | "user" | "similar" | "precomputed", hit: boolean) => void;
@@ -187,29 +198,44 @@ export class RecommendService {
     const { variant, model } = this.route(request.userId);
     const features = await this.store.getUser(request.userId, model.version, this.options.deadlineMs);
     const fetched = performance.now();
-    const failed = typeof features === "string";
+    const stored = typeof features === "string" ? null : features;
     const local = this.recent.get(request.userId);
-    const recent = failed ? local : mergeRecent(local, (features as UserFeatures).recent);
-    const prefs = failed ? null : (features as UserFeatures).preferences;
-    const key = resultKey(request, model.version, recent, failed ? "failed" : JSON.stringify(prefs));
-    const hit = this.userResults.get(key);
-    this.observeCache("user", hit !== undefined);
-    const timings = { features: (fetched - started) / 1000, retrieval: 0, filters: 0 };
-    if (hit) return { ...hit, variant, recommendationId: randomUUID(), cached: true, timings };
-
+    const recent = stored ? mergeRecent(local, stored.recent) : local;
+    const prefs = stored?.preferences ?? null;
     const userIndex = model.users.indexOf(request.userId);
     const weighted = weightedRecent(model.catalog, recent);
+    const timings = { features: (fetched - started) / 1000, retrieval: 0, filters: 0 };
+    // A plain request of a user with a pushed list ranks that list: cheaper to redo than to cache
+    // (at a million users the result cache hit 1.6% of such requests), so it skips the cache.
+    const list =
+      weighted.length === 0 && stored?.vector && stored.vector.length === model.dims
+        ? applicableList(stored.list, request, prefs, () => this.observeCache("precomputed", false))
+        : null;
+    const key = list
+      ? ""
+      : resultKey(request, model.version, recent, stored ? JSON.stringify(prefs) : "failed");
+    if (!list) {
+      const hit = this.userResults.get(key);
+      this.observeCache("user", hit !== undefined);
+      if (hit) return { ...hit, variant, recommendationId: randomUUID(), cached: true, timings };
+    }
+
+    const seen = () => seenItems(model.trainedItems(userIndex), weighted);
     const rules: FilterRules = {
-      seen: new Set([...model.trainedItems(userIndex), ...weighted.map((e) => e.item)]),
-      exclude: new Set(request.exclude.map((id) => model.catalog.ids.indexOf(id)).filter((i) => i >= 0)),
+      // A pushed list holds no item the user trained on (the push leaves them out), and it only
+      // answers users without recent events: the seen set is built when another path needs it.
+      seen: list ? NO_ITEMS : seen(),
+      exclude:
+        request.exclude.length === 0
+          ? NO_ITEMS
+          : new Set(request.exclude.map((id) => model.catalog.ids.indexOf(id)).filter((i) => i >= 0)),
       near: request.near,
       mealPeriod: request.at === undefined ? undefined : periodAt(request.at),
     };
     let source: Source;
     let q: Float32Array | null = null;
-    const stored = failed ? null : (features as UserFeatures);
-    if (weighted.length > 0 || (failed && userIndex >= 0)) {
-      source = failed ? "cached-events" : "fold-in";
+    if (weighted.length > 0 || (!stored && userIndex >= 0)) {
+      source = stored ? "fold-in" : "cached-events";
       q = model.queryFor(userIndex, weighted);
     } else if (stored?.vector && stored.vector.length === model.dims) {
       source = "stored-vector";
@@ -225,22 +251,18 @@ export class RecommendService {
     }
 
     const retrieved = performance.now();
-    let items: { item: number; score: number; shift?: number; reasons?: number }[];
-    const home = homeOf(userIndex >= 0 ? model.hybrid.learned.userMeta[userIndex] : undefined, prefs);
-    const list =
-      source === "stored-vector"
-        ? applicableList(stored?.list ?? null, request, prefs, () => this.observeCache("precomputed", false))
-        : null;
-    if (q) items = this.personal(model, q, request, rules, home, list);
+    let items: RankedCandidate[];
+    let known: { lat: number; lon: number } | null | undefined;
+    // Read from the user's metadata only when a path needs it (a list without additions does not).
+    const home = () => {
+      if (known === undefined)
+        known = homeOf(userIndex >= 0 ? model.hybrid.learned.userMeta[userIndex] : undefined, prefs);
+      return known;
+    };
+    if (q) items = this.personal(model, q, request, rules, home, list && { list, seen });
     else items = this.popular.top(model, rules, rules, request.k);
     const done = performance.now();
-    this.onServed?.({
-      model,
-      variant,
-      request,
-      personalised: q !== null,
-      items,
-    });
+    this.onServed?.({ model, variant, request, userIndex, personalised: q !== null, items });
     const result = {
       userId: request.userId,
       modelVersion: model.version,
@@ -250,13 +272,13 @@ export class RecommendService {
         itemId: model.catalog.ids.idAt(item),
         score,
         reasons: !q
-          ? (["popularity"] as const).slice()
+          ? POPULARITY_REASONS
           : reasons !== undefined && reasons >= 0
             ? model.reasonsOfCode(reasons)
             : model.reasonsFor(q, item, shift ?? 0),
       })),
     };
-    this.userResults.set(key, result);
+    if (!list) this.userResults.set(key, result);
     timings.retrieval = (done - retrieved) / 1000;
     timings.filters = (retrieved - fetched) / 1000;
     return { ...result, variant, recommendationId: randomUUID(), cached: false, timings };
@@ -267,27 +289,24 @@ export class RecommendService {
     q: Float32Array,
     request: RecommendRequest,
     rules: FilterRules,
-    home: { lat: number; lon: number } | null,
-    list: PrecomputedList | null = null,
-  ) {
-    const accept = candidateFilter(model.catalog, rules);
-    if (list) {
-      const ranked = rankPrecomputed(model, q, list, accept, home, request.k);
+    home: () => { lat: number; lon: number } | null,
+    precomputed: { list: StoredList; seen: () => ReadonlySet<number> } | null,
+  ): RankedCandidate[] {
+    if (precomputed) {
+      const accept = candidateFilter(model.catalog, rules);
+      const ranked = rankPrecomputed(model, q, precomputed.list, accept, home, request.k);
       this.observeCache("precomputed", ranked !== null);
-      if (ranked)
-        return Array.from(ranked.items, (item, c) => ({
-          item,
-          score: ranked.scores[c],
-          shift: ranked.shifts?.[c] ?? 0,
-          reasons: ranked.reasons[c],
-        }));
+      if (ranked) return ranked;
+      // The index path filters what the user has seen.
+      rules = { ...rules, seen: precomputed.seen() };
     }
+    const accept = candidateFilter(model.catalog, rules);
     const pool = request.diversity > 0 ? Math.max(5 * request.k, 50) : request.k;
     // With a context, the popularity component uses the trained per-context prior (if any). A
     // request without a place is asked from the user's declared home (the filters stay as asked),
     // the context the blend weights were learned in (docs/models.md).
-    const context =
-      rules.near || !home ? rules : { mealPeriod: rules.mealPeriod, near: { ...home, radiusKm: 0 } };
+    const from = rules.near ? null : home();
+    const context = from ? { mealPeriod: rules.mealPeriod, near: { ...from, radiusKm: 0 } } : rules;
     const found = retrieveInContext(model, q, pool, accept, context);
     let order = Array.from(found.items.keys());
     if (request.diversity > 0) {
@@ -304,6 +323,13 @@ export class RecommendService {
       .slice(0, request.k)
       .map((c) => ({ item: found.items[c], score: found.scores[c], shift: found.shifts?.[c] ?? 0 }));
   }
+}
+
+/** The items a user interacted with: in training and since (their recent events). */
+function seenItems(trained: Int32Array, recent: readonly { item: number }[]): Set<number> {
+  const seen = new Set<number>(trained);
+  for (const event of recent) seen.add(event.item);
+  return seen;
 }
 
 /** The per-user cache key: the request, the model, and the user's event state so new events miss. */

@@ -29,7 +29,7 @@ export type Fallback = Extract<Source, "cached-events" | "context-popularity" | 
 export interface RecommendedItem {
   itemId: string;
   score: number;
-  reasons: Reason[];
+  reasons: readonly Reason[];
 }
 
 /** The answer of the recommendation path. */

@@ -40,6 +40,7 @@ export class ServingModel {
   private readonly blocks: Block[];
   /** The distinct reasons of the blocks, and a scratch sum per reason for `reasonsFor`. */
   private readonly reasonNames: Reason[] = [];
+  private readonly reasonsByCode = new Map<number, readonly Reason[]>();
   private readonly reasonSums: Float64Array;
   private readonly keptSums: Float64Array;
   /** The reason slot of the popularity part (−1 without one), where a context shift is added. */
@@ -165,12 +166,17 @@ export class ServingModel {
   }
 
   /** The reasons a `reasonCode` packed (unknown slots, e.g. of a corrupt code, are left out). */
-  reasonsOfCode(code: number): Reason[] {
+  reasonsOfCode(code: number): readonly Reason[] {
+    // Shared per code (a model has a handful): every plain request lists ten of them.
+    const known = this.reasonsByCode.get(code);
+    if (known) return known;
     const reasons: Reason[] = [];
     for (let c = code; c > 0; c >>= 4) {
       const name = this.reasonNames[(c & 15) - 1];
       if (name !== undefined) reasons.push(name);
     }
+    Object.freeze(reasons);
+    this.reasonsByCode.set(code, reasons);
     return reasons;
   }
 

@@ -73,11 +73,14 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
       info: { title: "Palate recommendation API", version: "1" },
     },
   });
-  app.addHook("onRequest", async (request, reply) => {
+  // Callback hooks, not async ones: they run on every request, and a promise each costs there.
+  app.addHook("onRequest", (request, reply, done) => {
     const problem = urlEncodingProblem(request.url);
-    if (problem) return sendProblem(reply, 400, problem);
+    // A hook that answers does not call done(): the request ends here.
+    if (problem) sendProblem(reply, 400, problem);
+    else done();
   });
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
     context.metrics.observeRequest({
       route,
@@ -87,6 +90,7 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
       seconds: reply.elapsedTime / 1000,
       request,
     });
+    done();
   });
   await app.register(healthRoutes(context));
   await app.register(recommendationRoutes(context));

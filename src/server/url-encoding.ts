@@ -4,6 +4,8 @@
  * id would silently become a different id.
  */
 export function urlEncodingProblem(url: string): string | null {
+  // Without a percent sign there is no escape to be invalid (the usual request: no work).
+  if (!url.includes("%")) return null;
   const q = url.indexOf("?");
   const path = q < 0 ? url : url.slice(0, q);
   if (!decodes(path)) return "path: not valid UTF-8 percent-encoding";

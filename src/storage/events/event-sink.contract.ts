@@ -90,6 +90,17 @@ export function runEventSinkContract(
         assert.deepEqual(await readAllEvents(sink), [a, b, c]);
       }));
 
+    it("deduplicates across a large replayed batch: the new events land in order, once", () =>
+      withSink(async (sink) => {
+        const events = makeEvents(150);
+        // A batch that got half-way (its first 100), then the whole batch again, twice.
+        await sink.append(events.slice(0, 100));
+        await sink.append(events);
+        await sink.append([...events.slice(120), ...events.slice(0, 120)]);
+        assert.equal(await sink.count(), 150);
+        assert.deepEqual(await readAllEvents(sink), events);
+      }));
+
     it("round-trips optional fields: absent stays absent, undefined is absent, 0 stays 0", () =>
       withSink(async (sink) => {
         const base = makeEvents(6);

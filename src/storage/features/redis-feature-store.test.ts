@@ -60,6 +60,15 @@ if (!redisAvailable()) {
 
   runFeatureStoreContract("redis", ({ maxRecent }) => open({ maxRecent }));
 
+  // The server counts the reads it does from client sockets; the INFO that reads the counter is
+  // itself one read, hence the -1.
+  const reads = async () => Number(/total_reads_processed:(\d+)/.exec(await raw.info("stats"))?.[1]);
+  const readsDuring = async (work: () => Promise<unknown>) => {
+    const start = await reads();
+    await work();
+    return (await reads()) - start - 1;
+  };
+
   describe("RedisFeatureStore", () => {
     it("gives vectors and recent lists a TTL, refreshed on every write; item changes never expire", async () => {
       const store = await open();
@@ -112,14 +121,6 @@ if (!redisAvailable()) {
         await store.putUserVectors("v1", [{ userId: "alice", vector: Float32Array.of(1, 2, 3) }]);
         await store.appendRecent([{ userId: "alice", event: click(1) }]);
         await store.putPreferences("alice", { cuisines: ["thai"] });
-        // The server counts the reads it does from client sockets; the INFO that reads the counter
-        // is itself one read, hence the -1.
-        const reads = async () => Number(/total_reads_processed:(\d+)/.exec(await raw.info("stats"))?.[1]);
-        const readsDuring = async (work: () => Promise<unknown>) => {
-          const start = await reads();
-          await work();
-          return (await reads()) - start - 1;
-        };
         // The yardstick: three commands awaited one by one are three reads.
         assert.equal(
           await readsDuring(async () => {
@@ -140,6 +141,31 @@ if (!redisAvailable()) {
           recent: [click(1)],
           preferences: { cuisines: ["thai"] },
         });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("sends the reads asked for in one event-loop turn in one write", async () => {
+      const store = await open();
+      try {
+        const users = Array.from({ length: 20 }, (_, i) => `user-${i}`);
+        await store.putUserVectors(
+          "v1",
+          users.map((userId, i) => ({ userId, vector: Float32Array.of(i) })),
+        );
+        let vectors: (Float32Array | null)[] = [];
+        const serverReads = await readsDuring(async () => {
+          const features = await Promise.all(users.map((userId) => store.getUser(userId, "v1")));
+          vectors = features.map((f) => f.vector);
+        });
+        assert.equal(serverReads, 1, "twenty reads, one write");
+        assert.deepEqual(
+          vectors,
+          users.map((_, i) => Float32Array.of(i)),
+        );
+        // The next turn's reads are not held back by this one's.
+        assert.deepEqual((await store.getUser("user-3", "v1")).vector, Float32Array.of(3));
       } finally {
         await store.close();
       }

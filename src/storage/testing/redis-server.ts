@@ -12,6 +12,18 @@ export function redisAvailable(): boolean {
 
 export { freePort };
 
+/** An RDB file the server loads at start (when it exists) and `SAVE` writes. */
+export interface RedisSnapshotFile {
+  dir: string;
+  file: string;
+}
+
+/** How a test server keeps its data: an append-only file (survives kill) or a snapshot file. */
+export interface TestRedisOptions {
+  persistDir?: string;
+  snapshot?: RedisSnapshotFile;
+}
+
 /**
  * A real redis-server on a free port, owned by a test: it can be killed (SIGKILL, as a crash)
  * and started again on the same port, so clients see an outage and a recovery. Nothing is
@@ -21,15 +33,17 @@ export class TestRedis {
   readonly port: number;
   private child: ChildProcess | null = null;
   private readonly persistDir?: string;
+  private readonly snapshot?: RedisSnapshotFile;
 
-  private constructor(port: number, persistDir?: string) {
+  private constructor(port: number, options: TestRedisOptions) {
     this.port = port;
-    this.persistDir = persistDir;
+    this.persistDir = options.persistDir;
+    this.snapshot = options.snapshot;
   }
 
   /** Starts a server on a free port. */
-  static async start(options: { persistDir?: string } = {}): Promise<TestRedis> {
-    const redis = new TestRedis(await freePort(), options.persistDir);
+  static async start(options: TestRedisOptions = {}): Promise<TestRedis> {
+    const redis = new TestRedis(await freePort(), options);
     await redis.restart();
     return redis;
   }
@@ -49,6 +63,7 @@ export class TestRedis {
     if (this.persistDir)
       args.push("--dir", this.persistDir, "--appendonly", "yes", "--appendfsync", "always");
     else args.push("--appendonly", "no");
+    if (this.snapshot) args.push("--dir", this.snapshot.dir, "--dbfilename", this.snapshot.file);
     const child = spawn(REDIS_SERVER_PATH, args, { stdio: "ignore" });
     this.child = child;
     child.once("exit", () => {
