@@ -146,7 +146,7 @@ if (!redisAvailable()) {
       }
     });
 
-    it("sends the reads asked for in one event-loop turn in one write", async () => {
+    it("sends the reads asked for in one event-loop turn four to a write", async () => {
       const store = await open();
       try {
         const users = Array.from({ length: 20 }, (_, i) => `user-${i}`);
@@ -159,7 +159,8 @@ if (!redisAvailable()) {
           const features = await Promise.all(users.map((userId) => store.getUser(userId, "v1")));
           vectors = features.map((f) => f.vector);
         });
-        assert.equal(serverReads, 1, "twenty reads, one write");
+        // Four to a write, so at most five; Redis may read two writes at once, never 20 apart.
+        assert.ok(serverReads >= 1 && serverReads <= 5, `twenty reads took ${serverReads} server reads`);
         assert.deepEqual(
           vectors,
           users.map((_, i) => Float32Array.of(i)),

@@ -22,8 +22,11 @@ import {
   encodeVector,
   RedisFeatureKeys,
 } from "./redis-feature-layout.js";
+import { WriteBatcher } from "./write-batcher.js";
 
 const DAY_SECONDS = 24 * 60 * 60;
+/** Feature-store reads written in one system call at most. */
+const READS_PER_WRITE = 4;
 
 /** Layout, expiry and failure behaviour of the Redis feature store. */
 export interface RedisFeatureStoreOptions {
@@ -121,8 +124,8 @@ export class RedisFeatureStore implements FeatureStore {
   private readonly client: Redis;
   private readonly options: Required<Omit<RedisFeatureStoreOptions, "onError">>;
   private closed = false;
-  /** Whether the socket holds this loop turn's reads until the check phase (`corkReads`). */
-  private corked = false;
+  /** Several reads to one socket write (see WriteBatcher). */
+  private readonly reads = new WriteBatcher(READS_PER_WRITE);
 
   private constructor(
     client: Redis,
@@ -183,33 +186,20 @@ export class RedisFeatureStore implements FeatureStore {
     return this.client.status === "ready";
   }
 
-  /**
-   * Holds the socket's writes until the check phase of this event-loop turn, so the reads of
-   * every request parsed in one turn leave in one system call: a write per read was the largest
-   * single cost of a saturated request (README, "Serving"). Each read is still its own command
-   * with its own timeout; the wait is the rest of the turn, never a timer.
-   */
-  private corkReads(): void {
-    if (this.corked || this.client.status !== "ready") return;
-    const stream = this.client.stream;
-    this.corked = true;
-    stream.cork();
-    setImmediate(() => {
-      this.corked = false;
-      stream.uncork();
-    });
-  }
-
   async getUser(userId: string, modelVersion: string): Promise<UserFeatures> {
     const vectorKey = this.keys.userVector(modelVersion, userId);
-    this.corkReads();
-    const reply = await (this.client as UserReadClient).palateUserReadBuffer(
+    const ready = this.client.status === "ready";
+    if (ready) this.reads.hold(this.client.stream);
+    // The command is written (into the held batch) before this call returns.
+    const reading = (this.client as UserReadClient).palateUserReadBuffer(
       vectorKey,
       this.keys.userList(modelVersion, userId),
       this.keys.recent(userId),
       this.keys.preferences(userId),
       this.options.maxRecent - 1,
     );
+    if (ready) this.reads.written();
+    const reply = await reading;
     const [vector, list, recent, preferences] = reply;
     const events: RecentEvent[] = [];
     for (const bytes of recent) {
