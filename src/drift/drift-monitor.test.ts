@@ -32,7 +32,7 @@ function fakeModel(version: string): ServingModel {
       },
     },
     users: { indexOf: (id: string) => (id === "u" ? 0 : -1) },
-    trainedItems: (u: number) => (u === 0 ? Int32Array.of(1, 2, 3) : new Int32Array(0)),
+    trainedCount: (u: number) => (u === 0 ? 3 : 0),
   } as unknown as ServingModel;
 }
 

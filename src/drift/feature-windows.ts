@@ -53,7 +53,12 @@ function deciles(sorted: ArrayLike<number>): number[] {
 }
 
 /** How a served list yields a binned feature's values (bins under the baseline's rule). */
-type Extractor = (list: ServedList, rule: BinRule, add: (bin: number) => void, items: ItemBins) => void;
+type Extractor = (list: ServedList, rule: BinRule, bucket: Float64Array, items: ItemBins) => void;
+
+/** Counts one value in its bin of the window's current bucket (a bin outside it is left out). */
+function add(bucket: Float64Array, bin: number): void {
+  if (bin >= 0 && bin < bucket.length) bucket[bin] += 1;
+}
 
 /** An item not binned yet (−1 is a binner's "no value", e.g. no price: remembered, then left out). */
 const UNBINNED = -2;
@@ -91,15 +96,15 @@ class ItemBins {
 }
 
 const EXTRACT: Record<string, Extractor> = {
-  [DRIFT_FEATURES.popularity]: (list, rule, add, items) => {
+  [DRIFT_FEATURES.popularity]: (list, rule, bucket, items) => {
     if (rule.type !== "edges") return;
     const pop = list.model.popularity;
     // Items added after training have no training users: popularity 0.
     const binOf = (_: Item | undefined, item: number) =>
       edgeBin(rule.edges, item < pop.length ? pop[item] : 0);
-    for (const { item } of list.items) add(items.of(list.model.catalog, item, binOf));
+    for (const { item } of list.items) add(bucket, items.of(list.model.catalog, item, binOf));
   },
-  [DRIFT_FEATURES.price]: (list, rule, add, items) => {
+  [DRIFT_FEATURES.price]: (list, rule, bucket, items) => {
     if (rule.type !== "edges") return;
     // −1: an item without a price, left out.
     const binOf = (meta: Item | undefined) => {
@@ -108,26 +113,26 @@ const EXTRACT: Record<string, Extractor> = {
     };
     for (const { item } of list.items) {
       const bin = items.of(list.model.catalog, item, binOf);
-      if (bin >= 0) add(bin);
+      if (bin >= 0) add(bucket, bin);
     }
   },
-  [DRIFT_FEATURES.cuisine]: (list, rule, add, items) => {
+  [DRIFT_FEATURES.cuisine]: (list, rule, bucket, items) => {
     if (rule.type !== "categories") return;
     const binOf = (meta: Item | undefined) => categoryBin(rule.names, cuisineOf(meta));
-    for (const { item } of list.items) add(items.of(list.model.catalog, item, binOf));
+    for (const { item } of list.items) add(bucket, items.of(list.model.catalog, item, binOf));
   },
-  [DRIFT_FEATURES.activity]: (list, rule, add) => {
+  [DRIFT_FEATURES.activity]: (list, rule, bucket) => {
     // The training history the model knows (the baseline's measure), not events since.
     // Users the model never saw are the cold-start share, not part of this distribution.
-    const length = list.model.trainedItems(list.userIndex).length;
-    if (rule.type === "edges" && length > 0) add(edgeBin(rule.edges, length));
+    const length = list.model.trainedCount(list.userIndex);
+    if (rule.type === "edges" && length > 0) add(bucket, edgeBin(rule.edges, length));
   },
-  [DRIFT_FEATURES.location]: (list, rule, add) => {
+  [DRIFT_FEATURES.location]: (list, rule, bucket) => {
     const near = list.request.near;
-    if (rule.type === "grid" && near) add(gridBin(rule, near.lat, near.lon));
+    if (rule.type === "grid" && near) add(bucket, gridBin(rule, near.lat, near.lon));
   },
-  [DRIFT_FEATURES.meal]: (list, rule, add) => {
-    if (rule.type === "categories" && list.request.at !== undefined) add(periodAt(list.request.at));
+  [DRIFT_FEATURES.meal]: (list, rule, bucket) => {
+    if (rule.type === "categories" && list.request.at !== undefined) add(bucket, periodAt(list.request.at));
   },
 };
 
@@ -172,7 +177,7 @@ export class FeatureWindows {
   observe(list: ServedList): void {
     for (const t of this.tracked) {
       if ("extract" in t) {
-        t.extract(list, t.baseline.rule, t.window.adder(), t.items);
+        t.extract(list, t.baseline.rule, t.window.bucket(), t.items);
       } else if (list.personalised) {
         t.window.addScores(list.items);
       }

@@ -32,6 +32,7 @@ export class LocalRecentEvents {
 
 /** The union of two recent lists without duplicates (same item, type and time), newest first. */
 export function mergeRecent(a: readonly RecentEvent[], b: readonly RecentEvent[]): RecentEvent[] {
+  if (a.length === 0 && b.length === 0) return []; // most requests: nothing since training
   const seen = new Set<string>();
   const out: RecentEvent[] = [];
   for (const event of [...a, ...b]) {

@@ -143,6 +143,12 @@ export class ServingModel {
   }
 
   /** Items of the training row of a user known to the model. */
+  /** How many items training user `userIndex` has (0 for −1), without a view of them. */
+  trainedCount(userIndex: number): number {
+    if (userIndex < 0 || userIndex >= this.train.nRows) return 0;
+    return this.train.indptr[userIndex + 1] - this.train.indptr[userIndex];
+  }
+
   trainedItems(userIndex: number): Int32Array {
     if (userIndex < 0 || userIndex >= this.train.nRows) return new Int32Array(0);
     return this.train.indices.subarray(this.train.indptr[userIndex], this.train.indptr[userIndex + 1]);
