@@ -14,6 +14,7 @@
 // After the rounds, one more saturation run with the server's CPU profiler on says where the
 // saturated core goes (it is not part of the throughput figures).
 // PALATE_BENCH_CPUPROFILE=FILE also writes that profile raw (.cpuprofile JSON, for callers).
+import { execFileSync } from "node:child_process";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { loadModel } from "../src/models/model-kinds.js";
@@ -52,6 +53,9 @@ function collectGarbage(): void {
   (runInNewContext("gc") as () => void)();
 }
 const options = parseServeBenchOptions(process.argv.slice(2));
+// The server under test runs the build, as `palate serve` does (bench/serve/server-process.ts).
+log("building dist/ (npm run build) …");
+execFileSync("npm", ["run", "--silent", "build"], { stdio: ["ignore", "ignore", "inherit"] });
 // Read before this process adds load of its own: what the other users of the machine are doing.
 const machine = machineState(await sampleBusyCores(2000));
 log(`machine: ${machine.busyCoresBefore.toFixed(2)} of ${machine.cores} cores busy before the run`);

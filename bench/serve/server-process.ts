@@ -1,15 +1,15 @@
 /**
  * The process under test: Palate's serving app (`createServing`, the code `palate serve` runs)
  * over the Redis feature store, with a probe on the recommendation path. Driven by the
- * benchmark through `ChildRpc`.
+ * benchmark through `ChildRpc`. The app is the build in dist/ (the benchmark builds it first),
+ * as `palate serve` runs it: this process runs under tsx, whose transpilation keeps function
+ * names by wrapping every closure a request creates in a defineProperty call, a cost the
+ * compiled server does not have.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RecommendRequest } from "../../src/recommend/recommend-types.js";
-import { BackgroundAnnIndex } from "../../src/recommend/retrieval/background-index.js";
-import { ServeConfigSchema } from "../../src/server/serve-config.js";
-import { createServing } from "../../src/server/server.js";
 import { serveRpc } from "./child-rpc.js";
 import { CpuProfiler } from "./cpu-profile.js";
 import { ServingProbe } from "./serving-probe.js";
@@ -32,6 +32,15 @@ export interface StartServer {
   modelDir: string;
   redisUrl: string;
 }
+
+/** A module of the build, typed as its source. */
+const built = <T>(path: string): Promise<T> => import(new URL(`../../dist/${path}`, import.meta.url).href);
+const { BackgroundAnnIndex } = await built<
+  typeof import("../../src/recommend/retrieval/background-index.js")
+>("recommend/retrieval/background-index.js");
+const { ServeConfigSchema } =
+  await built<typeof import("../../src/server/serve-config.js")>("server/serve-config.js");
+const { createServing } = await built<typeof import("../../src/server/server.js")>("server/server.js");
 
 type Serving = Awaited<ReturnType<typeof createServing>>;
 
