@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Item, User } from "../core/types.js";
+import type { Item } from "../core/types.js";
 import { periodAt } from "../data/city/meal-time.js";
 import { variantOf } from "../experiments/assignment.js";
-import { declaredHome } from "../models/popularity/context-events.js";
-import type { Preferences } from "../storage/features/feature-store.js";
 import type { ExperimentState } from "../storage/state/state-store.js";
 import { candidateFilter, type FilterRules } from "./candidate-filter.js";
 import { retrieveInContext } from "./context-popularity.js";
@@ -13,6 +11,7 @@ import { PopularLists } from "./popular-lists.js";
 import { applicableList, rankPrecomputed, type StoredList } from "./precomputed-lists.js";
 import { LocalRecentEvents, mergeRecent, weightedRecent } from "./recent-events.js";
 import { fallbackOf, type RecommendRequest, type RecommendResult, type Source } from "./recommend-types.js";
+import { homeOf, preferencesAsUser, resultKey, seenItems } from "./request-user.js";
 import type { Reason, ServingModel } from "./serving-model.js";
 import { type SimilarItem, similarItems } from "./similar-items.js";
 import { TtlLruCache } from "./ttl-lru-cache.js";
@@ -63,26 +62,6 @@ const POPULARITY_REASONS: readonly Reason[] = Object.freeze(["popularity"] as co
 
 /** Cache lookups reported to metrics: which cache and whether it hit. */
 export type CacheObserver = (cache: "popular" | "user" | "similar" | "precomputed", hit: boolean) => void;
-
-/** The declared preferences as the user attributes the content part reads. */
-export function preferencesAsUser(userId: string, prefs: Preferences): User {
-  const attributes: User["attributes"] = {};
-  if (prefs.cuisines && prefs.cuisines.length > 0) attributes.cuisines = prefs.cuisines.join("|");
-  const prices = [prefs.price_min, prefs.price_max].filter((p): p is number => p !== undefined);
-  if (prices.length > 0) attributes.price_preference = prices.reduce((a, b) => a + b, 0) / prices.length;
-  if (prefs.home_lat !== undefined && prefs.home_lon !== undefined) {
-    attributes.home_lat = prefs.home_lat;
-    attributes.home_lon = prefs.home_lon;
-  }
-  return { userId, attributes };
-}
-
-/** Where a user lives: declared preferences first, else the training metadata; null if unknown. */
-function homeOf(trained: User | undefined, prefs: Preferences | null): { lat: number; lon: number } | null {
-  if (prefs?.home_lat !== undefined && prefs.home_lon !== undefined)
-    return { lat: prefs.home_lat, lon: prefs.home_lon };
-  return declaredHome(trained?.attributes);
-}
 
 /**
  * The recommendation path of the blueprint, shared by every route that recommends: user state
@@ -323,34 +302,4 @@ export class RecommendService {
       .slice(0, request.k)
       .map((c) => ({ item: found.items[c], score: found.scores[c], shift: found.shifts?.[c] ?? 0 }));
   }
-}
-
-/** The items a user interacted with: in training and since (their recent events). */
-function seenItems(trained: Int32Array, recent: readonly { item: number }[]): Set<number> {
-  const seen = new Set<number>(trained);
-  for (const event of recent) seen.add(event.item);
-  return seen;
-}
-
-/** The per-user cache key: the request, the model, and the user's event state so new events miss. */
-function resultKey(
-  request: RecommendRequest,
-  version: string,
-  recent: readonly { timestamp: number }[],
-  state: string,
-): string {
-  const near = request.near ? `${request.near.lat},${request.near.lon},${request.near.radiusKm}` : "-";
-  const period = request.at === undefined ? "-" : periodAt(request.at);
-  const stamp = `${recent.length}:${recent[0]?.timestamp ?? 0}`;
-  return [
-    request.userId,
-    request.k,
-    near,
-    period,
-    request.exclude.join(","),
-    request.diversity,
-    version,
-    stamp,
-    state,
-  ].join("|");
 }
