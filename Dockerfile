@@ -58,5 +58,6 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
   CMD ["node", "/app/dist/deploy/healthcheck.js"]
 # Exec form: node is PID 1 and receives SIGTERM itself; `palate serve` drains the event queue
 # into the log on SIGTERM and exits 0.
-ENTRYPOINT ["node", "/app/dist/cli/main.js"]
+# The V8 flags of src/server/node-flags.ts (a larger young generation: less GC per request).
+ENTRYPOINT ["node", "--max-semi-space-size=64", "/app/dist/cli/main.js"]
 CMD ["serve", "--model", "/models/current", "--port", "8080"]

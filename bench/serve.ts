@@ -18,6 +18,7 @@ import { execFileSync } from "node:child_process";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { loadModel } from "../src/models/model-kinds.js";
+import { SERVE_NODE_FLAGS } from "../src/server/node-flags.js";
 import { printBench } from "./report.js";
 import { ChildRpc } from "./serve/child-rpc.js";
 import { cpuRows, profileRows } from "./serve/diagnosis-report.js";
@@ -65,8 +66,8 @@ const snapshot = options.reusePush ? pushSnapshot(options.dir, prepared.modelDir
 const fromSnapshot = snapshot && snapshotSaved(snapshot) ? await startFromSnapshot(snapshot) : null;
 const redis = fromSnapshot?.redis ?? (await startRedis(snapshot ?? undefined));
 const children: ChildRpc[] = [];
-const child = (name: string, file: string) => {
-  const rpc = ChildRpc.start(name, new URL(`./serve/${file}`, import.meta.url));
+const child = (name: string, file: string, nodeFlags: readonly string[] = []) => {
+  const rpc = ChildRpc.start(name, new URL(`./serve/${file}`, import.meta.url), nodeFlags);
   children.push(rpc);
   return rpc;
 };
@@ -114,7 +115,8 @@ try {
   // workers' heaps) now, not as a parallel full collection in the middle of a measured round.
   collectGarbage();
 
-  const server = child("server", "server-process.ts");
+  // Both servers run with the V8 flags of a deployed server (src/server/node-flags.ts).
+  const server = child("server", "server-process.ts", SERVE_NODE_FLAGS);
   log("starting the server and waiting for its ANN index …");
   const started = await server.call<ServerStarted>("start", {
     modelDir: prepared.modelDir,
@@ -128,7 +130,7 @@ try {
   );
   const openLoop = child("open-loop", "open-loop.ts");
   const saturator = child("saturate", "saturate.ts");
-  const bare = child("bare", "bare-server.ts");
+  const bare = child("bare", "bare-server.ts", SERVE_NODE_FLAGS);
   const processes = {
     server,
     serverUrl: started.url,

@@ -46,10 +46,10 @@ export class ChildRpc {
     });
   }
 
-  /** Forks `module` (a .ts file run through tsx) with its output on this process's stderr. */
-  static start(name: string, module: URL): ChildRpc {
+  /** Forks `module` (a .ts file run through tsx, with `nodeFlags`) with its output on this process's stderr. */
+  static start(name: string, module: URL, nodeFlags: readonly string[] = []): ChildRpc {
     const child = fork(fileURLToPath(module), [], {
-      execArgv: ["--import", "tsx"],
+      execArgv: [...nodeFlags, "--import", "tsx"],
       // The children's stdout would mix with the benchmark's JSON: send it to stderr.
       stdio: ["ignore", 2, "inherit", "ipc"],
     });

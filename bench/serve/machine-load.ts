@@ -9,6 +9,8 @@ import { cpus } from "node:os";
 export interface CpuTicks {
   busy: number;
   total: number;
+  /** Time the hypervisor ran another guest while this one wanted the CPU (counted in busy). */
+  steal: number;
 }
 
 /** The machine's CPU counters now (zeros where /proc/stat is unavailable). */
@@ -19,9 +21,9 @@ export function cpuTicks(): CpuTicks {
     const total = fields.reduce((a, b) => a + b, 0);
     // idle and iowait are the two fields of a core doing nothing.
     const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-    return { busy: total - idle, total };
+    return { busy: total - idle, total, steal: fields[7] ?? 0 };
   } catch {
-    return { busy: 0, total: 0 };
+    return { busy: 0, total: 0, steal: 0 };
   }
 }
 
@@ -29,6 +31,15 @@ export function cpuTicks(): CpuTicks {
 export function busyCores(from: CpuTicks, to: CpuTicks): number {
   const total = to.total - from.total;
   return total > 0 ? ((to.busy - from.busy) / total) * cpus().length : Number.NaN;
+}
+
+/**
+ * Cores' worth of time the host gave to other guests between two readings: a virtual machine
+ * that is descheduled stalls every process in it at once, which no profile of ours can show.
+ */
+export function stealCores(from: CpuTicks, to: CpuTicks): number {
+  const total = to.total - from.total;
+  return total > 0 ? ((to.steal - from.steal) / total) * cpus().length : Number.NaN;
 }
 
 /** Cores busy over the next `ms` milliseconds (a quiet reading before the benchmark starts). */

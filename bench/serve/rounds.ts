@@ -5,7 +5,7 @@
  */
 import type { ChildRpc } from "./child-rpc.js";
 import type { CpuProfileSummary } from "./cpu-profile.js";
-import { busyCores, cpuTicks } from "./machine-load.js";
+import { busyCores, cpuTicks, stealCores } from "./machine-load.js";
 import type { OpenLoopReport, OpenLoopRun } from "./open-loop.js";
 import type { ServeBenchOptions } from "./options.js";
 import { takeRedisLatency } from "./push-vectors.js";
@@ -45,15 +45,18 @@ export interface RoundResult {
   redisLatency: { openLoop: Record<string, number>; palate: Record<string, number> };
   /** Cores busy machine-wide (every process, ours included) during each phase. */
   machineCores: { openLoop: number; palate: number; bare: number };
+  /** Of those, cores' worth of time the host gave to other guests (steal) during each phase. */
+  stealCores: { openLoop: number; palate: number; bare: number };
 }
 
 const log = (message: string) => console.error(`[bench:serve] ${message}`);
 
 /** Runs `phase` and reports the machine-wide busy cores while it ran. */
-async function measured<T>(phase: () => Promise<T>): Promise<{ result: T; cores: number }> {
+async function measured<T>(phase: () => Promise<T>): Promise<{ result: T; cores: number; steal: number }> {
   const from = cpuTicks();
   const result = await phase();
-  return { result, cores: busyCores(from, cpuTicks()) };
+  const to = cpuTicks();
+  return { result, cores: busyCores(from, to), steal: stealCores(from, to) };
 }
 
 /** Open-loop load, discarded: JIT, connections, Redis and the result cache reach a steady state. */
@@ -123,6 +126,7 @@ export async function runRounds(
       bareServerCores: bareCpu / (o.saturate + o.saturateWarmup),
       redisLatency: { openLoop: openLoopRedis, palate: palateRedis },
       machineCores: { openLoop: open.cores, palate: palate.cores, bare: bare.cores },
+      stealCores: { openLoop: open.steal, palate: palate.steal, bare: bare.steal },
     });
   }
   return results;

@@ -236,5 +236,12 @@ export function roundRows(rounds: RoundResult[]): BenchRow[] {
     "server loop stall max ms": r.openLoopProbe.eventLoopDelay.max,
     // What the machine did besides the server and the generator: Redis, and anyone else.
     "other busy cores": r.machineCores.openLoop - r.openLoopProbe.cpuCores - r.openLoop.generatorCpuCores,
+    "host steal cores (open loop / Palate sat. / bare sat.)": [
+      r.stealCores.openLoop,
+      r.stealCores.palate,
+      r.stealCores.bare,
+    ]
+      .map((c) => c.toFixed(3))
+      .join(" / "),
   }));
 }

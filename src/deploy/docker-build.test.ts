@@ -5,6 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { SERVE_NODE_FLAGS } from "../server/node-flags.js";
 import { trainedCityModel } from "../server/testing/serving-fixture.js";
 import { BuildSimulation, contextFilesAt, snapshot } from "./testing/build-simulation.js";
 import { copyInstructions, dockerStages, execForm, parseDockerfile } from "./testing/dockerfile.js";
@@ -65,8 +66,19 @@ describe("the Docker build context", () => {
     );
     assert.match(settings.user ?? "", /^[1-9]\d*(:[1-9]\d*)?$/, "USER is a numeric non-root uid");
     assert.match(settings.healthcheck ?? "", /\bCMD\b/);
-    assert.equal(execForm(settings.entrypoint ?? "")?.[0], "node");
+    assert.deepEqual(
+      execForm(settings.entrypoint ?? "")?.slice(0, -1),
+      ["node", ...SERVE_NODE_FLAGS],
+      "the server runs with the V8 flags of src/server/node-flags.ts",
+    );
     assert.equal(execForm(settings.cmd ?? "")?.[0], "serve");
+  });
+
+  test("`npm start` serves with the V8 flags of src/server/node-flags.ts, as the image does", () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    assert.equal(pkg.scripts.start, `node ${SERVE_NODE_FLAGS.join(" ")} dist/cli/main.js demo`);
   });
 
   test("every production package with an install script is rebuilt after `npm ci --ignore-scripts`", () => {
@@ -113,8 +125,10 @@ describe("the image's build output", { timeout: 300_000 }, () => {
   });
 
   test("starts from the entry point, answers /healthz and /readyz, writes only to its working directory, exits 0 on SIGTERM", async () => {
-    const [node, main] = execForm(settings.entrypoint ?? "") ?? [];
+    const [node, ...rest] = execForm(settings.entrypoint ?? "") ?? [];
     assert.equal(node, "node");
+    const nodeFlags = rest.slice(0, -1);
+    const main = rest[rest.length - 1];
     const entry = hostPath(simulation, main);
     assert.ok(existsSync(entry), `the entry point ${main} exists in the runtime stage`);
     const workdir = hostPath(simulation, settings.workdir);
@@ -126,7 +140,7 @@ describe("the image's build output", { timeout: 300_000 }, () => {
     const env = { ...process.env, NODE_OPTIONS: "", NODE_ENV: "production", PALATE_ADMIN_TOKEN: token };
     const server = spawn(
       process.execPath,
-      [entry, "serve", "--model", modelDir, "--host", "127.0.0.1", "--port", "0"],
+      [...nodeFlags, entry, "serve", "--model", modelDir, "--host", "127.0.0.1", "--port", "0"],
       {
         cwd: workdir,
         env,
