@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, waitUntil } from "../core/ports.js";
 import { ModelRegistry } from "../experiments/registry.js";
+import { SERVE_NODE_FLAGS } from "../server/node-flags.js";
 import { openStateStore } from "../storage/state/open-state-store.js";
 import { ManagedProcess } from "./managed-process.js";
 import { RedisProcess } from "./redis-process.js";
@@ -63,7 +64,9 @@ export interface Cluster {
 export function palateCommand(): { command: string; args: string[] } {
   const fromSource = import.meta.url.endsWith(".ts");
   const main = fileURLToPath(new URL(fromSource ? "../cli/main.ts" : "../cli/main.js", import.meta.url));
-  return { command: process.execPath, args: fromSource ? ["--import", "tsx", main] : [main] };
+  // Every child runs with the serving V8 flags, as the image's entry point does.
+  const flags = [...SERVE_NODE_FLAGS, ...(fromSource ? ["--import", "tsx"] : [])];
+  return { command: process.execPath, args: [...flags, main] };
 }
 
 /** Registers `model` as the champion of a fresh registry whose state lives at `stateUrl`. */
