@@ -20,6 +20,8 @@ export interface ProbeReport {
   featuresAll: Summary;
   /** Fastify's elapsed time of every answered recommendation request (routing to response sent). */
   serverElapsed: Summary;
+  /** Requests whose own synchronous work (filters or retrieval) took SLOW_STAGE_MS or more. */
+  slowStages: SlowStage[];
   /**
    * Scavenges (minor) and mark-compacts (major), and the pauses that can build a queue: every
    * major one and minor ones of at least LONG_PAUSE_MS (start in epoch ms, to line up with slow
@@ -40,6 +42,22 @@ export interface GcPause {
   ms: number;
   major: boolean;
 }
+
+/**
+ * A request whose own synchronous work was slow: a stall that is not a collection shows here if
+ * the recommendation path caused it (epoch ms, to line up with the generator's slow requests).
+ */
+export interface SlowStage {
+  at: number;
+  userId: string;
+  source: string;
+  filtersMs: number;
+  retrievalMs: number;
+}
+
+/** Filters or retrieval from this long on are kept as a `SlowStage` (at most MAX_SLOW_STAGES a phase). */
+const SLOW_STAGE_MS = 20;
+const MAX_SLOW_STAGES = 50;
 
 /** Minor pauses from this long on are kept for the attribution of slow requests. */
 const LONG_PAUSE_MS = 4;
@@ -71,6 +89,7 @@ export class ServingProbe {
   private featuresAll: number[] = [];
   private elapsed: number[] = [];
   private sources: Record<string, number> = {};
+  private slowStages: SlowStage[] = [];
   private cached = 0;
   private minorPauses: number[] = [];
   private majorPauses: number[] = [];
@@ -112,6 +131,11 @@ export class ServingProbe {
     this.filters.push(t.filters * 1000);
     this.retrieval.push(t.retrieval * 1000);
     this.total.push((t.features + t.filters + t.retrieval) * 1000);
+    const [filtersMs, retrievalMs] = [t.filters * 1000, t.retrieval * 1000];
+    if (Math.max(filtersMs, retrievalMs) >= SLOW_STAGE_MS && this.slowStages.length < MAX_SLOW_STAGES) {
+      const at = Date.now();
+      this.slowStages.push({ at, userId: result.userId, source: result.source, filtersMs, retrievalMs });
+    }
   }
 
   /** Records Fastify's elapsed milliseconds of one recommendation response. */
@@ -128,6 +152,7 @@ export class ServingProbe {
     this.featuresAll = [];
     this.elapsed = [];
     this.sources = {};
+    this.slowStages = [];
     this.cached = 0;
     this.minorPauses = [];
     this.majorPauses = [];
@@ -155,6 +180,7 @@ export class ServingProbe {
       },
       featuresAll: summarize(this.featuresAll),
       serverElapsed: summarize(this.elapsed),
+      slowStages: [...this.slowStages],
       gc: {
         minor: pauseStats(this.minorPauses),
         major: pauseStats(this.majorPauses),
