@@ -7,9 +7,8 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { Redis } from "ioredis";
 import { TestRedis } from "../../src/storage/testing/redis-server.js";
-import type { PushReport } from "./push-vectors.js";
+import { type PushReport, withClient } from "./push-vectors.js";
 
 /** Where a model's saved push lives. */
 export interface PushSnapshot {
@@ -29,17 +28,6 @@ export function snapshotSaved(snapshot: PushSnapshot): boolean {
   return existsSync(join(snapshot.dir, snapshot.file)) && existsSync(snapshot.report);
 }
 
-/** Runs `use` with a client of the Redis at `url` allowed to wait `timeoutMs` a command. */
-async function withClient<T>(url: string, timeoutMs: number, use: (client: Redis) => Promise<T>) {
-  const client = new Redis(url, { lazyConnect: true, commandTimeout: timeoutMs });
-  try {
-    await client.connect();
-    return await use(client);
-  } finally {
-    client.disconnect();
-  }
-}
-
 /** A Redis started from the snapshot, once it has loaded it, and the saved push report. */
 export async function startFromSnapshot(
   snapshot: PushSnapshot,
@@ -47,7 +35,7 @@ export async function startFromSnapshot(
   const redis = await TestRedis.start({ snapshot });
   // Redis listens while it loads and answers -LOADING until the dataset is in memory.
   for (;;) {
-    const loading = await withClient(redis.url, 5000, (c) => c.info("persistence")).catch(() => "loading:1");
+    const loading = await withClient(redis.url, (c) => c.info("persistence"), 5000).catch(() => "loading:1");
     if (/^loading:0/m.test(loading)) break;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -57,6 +45,6 @@ export async function startFromSnapshot(
 
 /** Saves what Redis holds now (right after the push) and the push's report. */
 export async function saveSnapshot(url: string, snapshot: PushSnapshot, push: PushReport): Promise<void> {
-  await withClient(url, 600_000, (c) => c.save());
+  await withClient(url, (c) => c.save(), 600_000);
   await writeFile(snapshot.report, `${JSON.stringify(push, null, 2)}\n`);
 }

@@ -25,9 +25,13 @@ export interface PushReport {
   reusedFrom?: string;
 }
 
-/** Runs `use` with a short-lived client of the Redis at `url`. */
-async function withClient<T>(url: string, use: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+/** Runs `use` with a short-lived client of the Redis at `url` (commands may wait `timeoutMs`). */
+export async function withClient<T>(
+  url: string,
+  use: (client: Redis) => Promise<T>,
+  timeoutMs?: number,
+): Promise<T> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: timeoutMs });
   try {
     await client.connect();
     return await use(client);

@@ -186,14 +186,15 @@ export class RecommendService {
     const timings = { features: (fetched - started) / 1000, retrieval: 0, filters: 0 };
     // A plain request of a user with a pushed list ranks that list: cheaper to redo than to cache
     // (at a million users the result cache hit 1.6% of such requests), so it skips the cache.
+    const storedVector = stored?.vector?.length === model.dims ? stored.vector : null;
     const list =
-      weighted.length === 0 && stored?.vector && stored.vector.length === model.dims
-        ? applicableList(stored.list, request, prefs, () => this.observeCache("precomputed", false))
+      weighted.length === 0 && storedVector
+        ? applicableList(stored?.list ?? null, request, prefs, () => this.observeCache("precomputed", false))
         : null;
     const key = list
-      ? ""
+      ? null
       : resultKey(request, model.version, recent, stored ? JSON.stringify(prefs) : "failed");
-    if (!list) {
+    if (key !== null) {
       const hit = this.userResults.get(key);
       this.observeCache("user", hit !== undefined);
       if (hit) return { ...hit, variant, recommendationId: randomUUID(), cached: true, timings };
@@ -216,9 +217,9 @@ export class RecommendService {
     if (weighted.length > 0 || (!stored && userIndex >= 0)) {
       source = stored ? "fold-in" : "cached-events";
       q = model.queryFor(userIndex, weighted);
-    } else if (stored?.vector && stored.vector.length === model.dims) {
+    } else if (storedVector) {
       source = "stored-vector";
-      q = stored.vector;
+      q = storedVector;
     } else if (userIndex >= 0) {
       source = "model";
       q = model.queryFor(userIndex, []);
@@ -257,7 +258,7 @@ export class RecommendService {
             : model.reasonsFor(q, item, shift ?? 0),
       })),
     };
-    if (!list) this.userResults.set(key, result);
+    if (key !== null) this.userResults.set(key, result);
     timings.retrieval = (done - retrieved) / 1000;
     timings.filters = (retrieved - fetched) / 1000;
     return { ...result, variant, recommendationId: randomUUID(), cached: false, timings };
