@@ -27,6 +27,8 @@ export function contextPool(n: number): number {
 
 /** The context's most popular items always considered, whatever the index returned. */
 const CONTEXT_HEAD = 50;
+/** Items of a context's order read first, per accepted item wanted (the rest on demand). */
+const HEAD_READ = 4;
 
 /**
  * What the popularity component adds to an item's score for query `q` in a request's context
@@ -47,7 +49,7 @@ export function contextShifter(
  * `retrieve` with the popularity component in the request's context: a widened candidate pool
  * from the index (`pool` items, at least n) plus the context's most popular accepted items, each
  * scored by q·x plus the shift of the popularity part (see ContextPopularity), best `n` first. Without a trained prior,
- * a context, or a popularity weight in the query, it is `retrieve` itself.
+ * a context, or a popularity weight in the query, it is `retrieve` itself (`knownRejects` as there).
  */
 export function retrieveInContext(
   model: ServingModel,
@@ -56,23 +58,29 @@ export function retrieveInContext(
   accept: (item: number) => boolean,
   context: PopularContext,
   pool = contextPool(n),
+  knownRejects = 0,
 ): Candidates {
   const view = viewOf(model);
   if (!view || view.weightOf(q) === 0 || (!context.near && context.mealPeriod === undefined)) {
-    return retrieve(model, q, n, accept);
+    return retrieve(model, q, n, accept, knownRejects);
   }
   const row = view.rowFor({ lat: context.near?.lat, lon: context.near?.lon, period: context.mealPeriod });
-  if (row < 0) return retrieve(model, q, n, accept);
+  if (row < 0) return retrieve(model, q, n, accept, knownRejects);
   const scored = new Map<number, number>();
-  const fetched = retrieve(model, q, Math.max(pool, n), accept);
+  const fetched = retrieve(model, q, Math.max(pool, n), accept, knownRejects);
   for (let c = 0; c < fetched.items.length; c++) {
     scored.set(fetched.items[c], fetched.scores[c] + view.shift(q, row, fetched.items[c]));
   }
-  let head = 0;
-  for (const item of view.orderFor(row)) {
-    if (head >= Math.max(n, CONTEXT_HEAD)) break;
+  // The head of the context's order usually holds enough accepted items; filters that reject
+  // most of it (a radius, a heavy user's history) read on in the whole order.
+  const wanted = Math.max(n, CONTEXT_HEAD);
+  let taken = 0;
+  let head = view.headFor(row, HEAD_READ * wanted);
+  for (let c = 0; c < head.length && taken < wanted; c++) {
+    const item = head[c];
+    if (c === head.length - 1 && head.length < view.prior.itemCount) head = view.orderFor(row);
     if (!accept(item)) continue;
-    head++;
+    taken++;
     if (!scored.has(item)) scored.set(item, model.score(q, item) + view.shift(q, row, item));
   }
   const best = [...scored].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, n);

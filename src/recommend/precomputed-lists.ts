@@ -124,15 +124,13 @@ export function precomputeList(
   q: Float32Array,
   size: number,
 ): ReasonedCandidates {
-  const accept = candidateFilter(model.catalog, {
-    seen: new Set(model.trainedItems(userIndex)),
-    exclude: new Set(),
-  });
+  const seen = new Set(model.trainedItems(userIndex));
+  const accept = candidateFilter(model.catalog, { seen, exclude: new Set() });
   const home = declaredHome(model.hybrid.learned.userMeta[userIndex]?.attributes);
   const modelItems = (item: number) => item < model.catalog.modelItems && accept(item);
   // The index pool of a k = 10 request (and no wider: the pool's size is most of the cost), so
   // the list's head is what the index path answers the usual request with.
-  const found = retrieveInContext(model, q, size, modelItems, homeContext(home), contextPool(10));
+  const found = retrieveInContext(model, q, size, modelItems, homeContext(home), contextPool(10), seen.size);
   const reasons = Uint16Array.from(found.items, (item, c) =>
     model.reasonCode(model.reasonsFor(q, item, found.shifts?.[c] ?? 0)),
   );

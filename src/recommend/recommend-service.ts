@@ -4,7 +4,7 @@ import { periodAt } from "../data/city/meal-time.js";
 import { variantOf } from "../experiments/assignment.js";
 import type { ExperimentState } from "../storage/state/state-store.js";
 import { candidateFilter, type FilterRules } from "./candidate-filter.js";
-import { retrieveInContext } from "./context-popularity.js";
+import { contextPool, retrieveInContext } from "./context-popularity.js";
 import type { GuardedFeatureStore } from "./guarded-feature-store.js";
 import { mmrRerank } from "./mmr.js";
 import { PopularLists } from "./popular-lists.js";
@@ -287,7 +287,8 @@ export class RecommendService {
     // the context the blend weights were learned in (docs/models.md).
     const from = rules.near ? null : home();
     const context = from ? { mealPeriod: rules.mealPeriod, near: { ...from, radiusKm: 0 } } : rules;
-    const found = retrieveInContext(model, q, pool, accept, context);
+    const rejects = rules.seen.size + rules.exclude.size;
+    const found = retrieveInContext(model, q, pool, accept, context, contextPool(pool), rejects);
     let order = Array.from(found.items.keys());
     if (request.diversity > 0) {
       order = mmrRerank(

@@ -13,16 +13,19 @@ export interface Candidates {
  * The best `n` items for query `q` that pass `accept`. Over-fetches from the index and widens
  * the fetch when filters leave the list short; after three rounds it scans every item, so the
  * list is never short while enough items qualify (issue: "over-fetch so filters never leave the
- * list short").
+ * list short"). `knownRejects` is how many items the caller knows `accept` refuses (the user's
+ * history, explicit excludes): the first fetch covers them, since a user's own items are just
+ * what their query ranks highest, and each widening round costs about 8× the one before.
  */
 export function retrieve(
   model: ServingModel,
   q: Float32Array,
   n: number,
   accept: (item: number) => boolean,
+  knownRejects = 0,
 ): Candidates {
   const size = model.index.size;
-  let want = Math.min(size, Math.max(2 * n, n + 20));
+  let want = Math.min(size, Math.max(2 * n, n + 20) + knownRejects);
   for (let round = 0; round < 3; round++) {
     const found = model.index.search(q, want);
     const items: number[] = [];

@@ -15,9 +15,12 @@ export interface PopularityScale {
 
 /** z_c(i) for every item: the column's standardisation of the expected users p(i | c)·total. */
 export function contextZ(prior: ContextPrior, row: number, scale: PopularityScale, out: Float32Array): void {
-  for (let i = 0; i < out.length; i++) {
-    out[i] = (Math.log1p(prior.score(row, i) * scale.total) - scale.mean) / scale.std;
-  }
+  for (let i = 0; i < out.length; i++) out[i] = contextZAt(prior, row, scale, i);
+}
+
+/** z_c(i) of one item (as a float32, the value `contextZ` stores). */
+function contextZAt(prior: ContextPrior, row: number, scale: PopularityScale, item: number): number {
+  return Math.fround((Math.log1p(prior.score(row, item) * scale.total) - scale.mean) / scale.std);
 }
 
 /** The trained per-context prior of a hybrid, if its version has one. */
@@ -43,7 +46,9 @@ export class ContextPopularity {
   readonly mean: number;
   readonly std: number;
   readonly total: number;
+  /** Whole-catalogue shift tables of batch callers (`shiftsFor`); serving computes per item. */
   private readonly shifts = new Map<number, Float32Array>();
+  private readonly heads = new Map<number, Int32Array>();
   private readonly orders = new Map<number, Int32Array>();
 
   private constructor(prior: ContextPrior, hybrid: HybridModel) {
@@ -83,37 +88,64 @@ export class ContextPopularity {
     return this.prior.lookup(context);
   }
 
-  /** Per item: scale · (z_c(i) − z(i)) for context row `row` (cached; items of the model only). */
+  /**
+   * Per item: scale · (z_c(i) − z(i)) for context row `row`, for callers that rank the whole
+   * catalogue in one context (batch recommendations, drift baselines). Cached, and 4 bytes an item
+   * per row: serving, which scores a few hundred candidates in any of hundreds of contexts, uses
+   * `shift` instead.
+   */
   shiftsFor(row: number): Float32Array {
     let shift = this.shifts.get(row);
     if (shift) return shift;
     const n = this.prior.itemCount;
     shift = new Float32Array(n);
-    if (row >= 0) {
-      contextZ(this.prior, row, this, shift);
-      for (let i = 0; i < n; i++) shift[i] = this.scale * (shift[i] - this.globalZ[i]);
-    }
+    if (row >= 0) for (let i = 0; i < n; i++) shift[i] = this.itemShift(row, i);
     // Bounded: a busy deployment sees a few hundred contexts.
     if (this.shifts.size >= 4096) this.shifts.clear();
     this.shifts.set(row, shift);
     return shift;
   }
 
-  /** Items of the model by descending p(i | context row), cached like the shifts. */
+  /**
+   * The first `length` (≤ 1024) items of the model by descending p(i | context row), cached per
+   * row and length. A request's first visit to a context pays O(row's items · log length), not a
+   * sort of the catalogue (which stalled requests for tens of milliseconds at 100k items).
+   */
+  headFor(row: number, length: number): Int32Array {
+    const key = row * 1025 + Math.min(length, 1024);
+    let head = this.heads.get(key);
+    if (!head) {
+      if (this.heads.size >= 16_384) this.heads.clear();
+      head = this.prior.head(row, Math.min(length, 1024));
+      this.heads.set(key, head);
+    }
+    return head;
+  }
+
+  /** Every item of the model by descending p(i | context row): for filters that reject most of a head. */
   orderFor(row: number): Int32Array {
     let order = this.orders.get(row);
     if (!order) {
-      if (this.orders.size >= 4096) this.orders.clear();
+      // Few and rare (a catalogue-sized array each): kept for the latest handful of contexts.
+      if (this.orders.size >= 16) this.orders.clear();
       order = this.prior.order(row);
       this.orders.set(row, order);
     }
     return order;
   }
 
-  /** How much the popularity component moves item `item`'s score for query `q` in context `row`. */
+  /**
+   * How much the popularity component moves item `item`'s score for query `q` in context `row`:
+   * computed for the one item (a lookup in the row and a log), equal to `shiftsFor`'s entry.
+   */
   shift(q: Float32Array, row: number, item: number): number {
-    const shifts = this.shiftsFor(row);
-    return item < shifts.length ? q[this.column] * shifts[item] : 0;
+    if (row < 0 || item >= this.prior.itemCount) return 0;
+    return q[this.column] * this.itemShift(row, item);
+  }
+
+  /** scale · (z_c(i) − z(i)) as a float32, the value a shift table stores. */
+  private itemShift(row: number, item: number): number {
+    return Math.fround(this.scale * (contextZAt(this.prior, row, this, item) - this.globalZ[item]));
   }
 
   /** The query's weight on popularity (zero when its bucket ignores popularity). */
@@ -140,13 +172,15 @@ export function recommendInContext(
   const items = new Int32Array(users.length * k).fill(-1);
   const scores = new Float32Array(users.length * k).fill(Number.NEGATIVE_INFINITY);
   const top = new TopK(k);
+  const shifts = view.shiftsFor(row);
   users.forEach((u, b) => {
     const q = hybrid.queryFor(historyOf(train, u, userMeta[u]));
     const seen = new Set(train.indices.subarray(train.indptr[u], train.indptr[u + 1]));
     top.reset();
+    const weight = view.weightOf(q);
     for (const item of candidates) {
       if (seen.has(item)) continue;
-      let s = view.shift(q, row, item);
+      let s = item < shifts.length ? weight * shifts[item] : 0;
       for (let j = 0; j < dims; j++) s += q[j] * matrix[item * dims + j];
       top.push(item, s);
     }

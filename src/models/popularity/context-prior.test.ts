@@ -107,3 +107,41 @@ test("the prior round-trips through the artifact; older artifacts load without o
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("a context's head is the start of its full order, with ties by index", async () => {
+  const { ContextPrior } = await import("./context-prior.js");
+  const { Random } = await import("../../math/random.js");
+  const random = new Random(3);
+  const items = 40;
+  // Few distinct values, exact in binary, so shares, counts and the two merged runs tie often.
+  const share = Float32Array.from({ length: items }, () => (1 + random.int(4)) / 64);
+  const indptr = [0];
+  const indices: number[] = [];
+  const counts: number[] = [];
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < items; i++) {
+      if (random.next() < 0.4) {
+        indices.push(i);
+        counts.push(1 + random.int(3));
+      }
+    }
+    indptr.push(indices.length);
+  }
+  const prior = new ContextPrior({
+    grid: { refLat: 0, cellKm: 1 },
+    strength: 32,
+    contexts: Int32Array.from([1, 0, 0, -1, 1, 1, 0, -1, 0, 0, 0, 2]),
+    indptr: Int32Array.from(indptr),
+    indices: Int32Array.from(indices),
+    counts: Float32Array.from(counts),
+    globalShare: share,
+  });
+  for (let c = -1; c < 3; c++) {
+    const value = (i: number) => (c < 0 ? share[i] : prior.countOf(c, i) + 32 * share[i]);
+    const expected = Array.from({ length: items }, (_, i) => i).sort((a, b) => value(b) - value(a) || a - b);
+    assert.deepEqual([...prior.order(c)], expected, `order of context ${c}`);
+    for (const length of [0, 1, 7, items, items + 3]) {
+      assert.deepEqual([...prior.head(c, length)], expected.slice(0, length), `head ${length} of ${c}`);
+    }
+  }
+});

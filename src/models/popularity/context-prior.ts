@@ -1,5 +1,6 @@
 import { PalateError } from "../../core/errors.js";
 import { MEAL_PERIODS } from "../../data/city/constants.js";
+import { firstInOrder } from "../../math/partial-sort.js";
 import type { Artifact } from "../artifact/artifact-reader.js";
 import type { MatrixData } from "../artifact/artifact-writer.js";
 
@@ -154,45 +155,65 @@ export class ContextPrior {
 
   /** n(c, i), by binary search in the context's row. */
   countOf(c: number, item: number): number {
+    const e = this.entryOf(c, item);
+    return e < 0 ? 0 : this.counts[e];
+  }
+
+  /** The position of item `item` in context row `c`, or −1 when the row does not hold it. */
+  private entryOf(c: number, item: number): number {
     let lo = this.indptr[c];
     let hi = this.indptr[c + 1] - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const v = this.indices[mid];
-      if (v === item) return this.counts[mid];
+      if (v === item) return mid;
       if (v < item) lo = mid + 1;
       else hi = mid - 1;
     }
-    return 0;
+    return -1;
+  }
+
+  /** Every item in descending p(i | c), ties by index (see `head`). */
+  order(c: number): Int32Array {
+    return this.head(c, this.itemCount);
   }
 
   /**
-   * Every item in descending p(i | c): the context's own items (ranked by n + β·π) merged with the
-   * rest in global order, which is their order too since their score is β·π(i) alone.
+   * The first `length` items of context `c` in descending p(i | c), ties by index: the context's
+   * own items (ranked by n + β·π) merged with the rest in global order, which is their order too
+   * since their score is β·π(i) alone. Costs O(nnz · log length + length · log nnz), not the
+   * whole catalogue: serving asks for the head of a context on a request's first visit to it.
    */
-  order(c: number): Int32Array {
-    if (c < 0) return this.globalOrder.slice();
+  head(c: number, length: number): Int32Array {
+    const size = Math.max(0, Math.min(length, this.itemCount));
+    if (c < 0) return this.globalOrder.slice(0, size);
     const start = this.indptr[c];
-    const end = this.indptr[c + 1];
     const beta = this.strength;
     const share = this.globalShare;
-    const own = Array.from({ length: end - start }, (_, j) => start + j)
-      .map((e) => ({ item: this.indices[e], value: this.counts[e] + beta * share[this.indices[e]] }))
-      .sort((a, b) => b.value - a.value || a.item - b.item);
-    const inContext = new Uint8Array(this.itemCount);
-    for (const { item } of own) inContext[item] = 1;
-    const out = new Int32Array(this.itemCount);
+    const value = (e: number) => this.counts[start + e] + beta * share[this.indices[start + e]];
+    const ownBefore = (a: number, b: number) => {
+      const va = value(a);
+      const vb = value(b);
+      return va > vb || (va === vb && this.indices[start + a] < this.indices[start + b]);
+    };
+    const own = firstInOrder(this.indptr[c + 1] - start, size, ownBefore);
+    const out = new Int32Array(size);
     let n = 0;
     let j = 0;
-    for (const item of this.globalOrder) {
-      if (inContext[item]) continue;
-      const value = beta * share[item];
-      while (j < own.length && (own[j].value > value || (own[j].value === value && own[j].item < item))) {
-        out[n++] = own[j++].item;
+    for (let g = 0; g < this.globalOrder.length && n < size; g++) {
+      const item = this.globalOrder[g];
+      if (this.entryOf(c, item) >= 0) continue;
+      const rest = beta * share[item];
+      while (n < size && j < own.length) {
+        const ownValue = value(own[j]);
+        const ownItem = this.indices[start + own[j]];
+        if (!(ownValue > rest || (ownValue === rest && ownItem < item))) break;
+        out[n++] = ownItem;
+        j++;
       }
-      out[n++] = item;
+      if (n < size) out[n++] = item;
     }
-    while (j < own.length) out[n++] = own[j++].item;
+    while (n < size && j < own.length) out[n++] = this.indices[start + own[j++]];
     return out;
   }
 
