@@ -68,7 +68,11 @@ export class GuardedFeatureStore {
         clearTimeout(timer);
         resolve(this.record(result, (performance.now() - started) / 1000));
       };
-      const timer = setTimeout(() => finish("timeout"), timeoutMs);
+      // The timer settles at the check phase, after the loop's poll phase: when a long turn
+      // delayed both, a reply that had arrived in time is read first instead of losing to a
+      // timer that only fired first because timers run before I/O. (Under saturation such
+      // spurious timeouts sent requests to the costlier fallback and opened the circuit.)
+      const timer = setTimeout(() => setImmediate(finish, "timeout"), timeoutMs);
       try {
         this.store.getUser(userId, modelVersion).then(finish, () => finish("error"));
       } catch {

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { connect, createServer, type Socket } from "node:net";
+import { test } from "node:test";
+import type { FeatureStore, UserFeatures } from "../storage/features/feature-store.js";
+import { GuardedFeatureStore } from "./guarded-feature-store.js";
+
+const FEATURES: UserFeatures = { vector: null, list: null, recent: [], preferences: null };
+
+/** A store answering each read when a byte arrives on `socket` (a real socket: I/O, not a timer). */
+function socketStore(socket: Socket): FeatureStore {
+  return {
+    getUser: () => once(socket, "data").then(() => FEATURES),
+  } as unknown as FeatureStore;
+}
+
+function busyWait(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {}
+}
+
+test("a read that never answers times out; consecutive failures open the circuit", async () => {
+  const never = { getUser: () => new Promise(() => {}) } as unknown as FeatureStore;
+  const guard = new GuardedFeatureStore(never, { timeoutMs: 5, failureThreshold: 2, cooldownMs: 60_000 });
+  assert.equal(await guard.getUser("u", "v"), "timeout");
+  assert.equal(await guard.getUser("u", "v"), "timeout");
+  assert.equal(await guard.getUser("u", "v"), "circuit-open");
+});
+
+test("a reply that arrived before the deadline wins over a timer delayed by a long turn", async () => {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  const client = connect(port, "127.0.0.1");
+  const [accepted] = (await once(server, "connection")) as [Socket];
+  await once(client, "connect");
+  try {
+    const guard = new GuardedFeatureStore(socketStore(client), { timeoutMs: 5 });
+    const reading = guard.getUser("u", "v");
+    accepted.write("x");
+    // The byte is in the client's socket by now; the turn then runs past the timer's deadline,
+    // so at the next loop turn both the timer and the reply are due, and timers run first.
+    busyWait(30);
+    assert.deepEqual(await reading, FEATURES);
+  } finally {
+    client.destroy();
+    accepted.destroy();
+    server.close();
+  }
+});
