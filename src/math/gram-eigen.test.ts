@@ -77,6 +77,35 @@ test("gramEigen finds the leading eigenpairs of clustered data with a small subs
   }
 });
 
+test("with fewer rows than columns the vectors come from XXᵀ, orthonormal and matching XᵀX's leading ones", () => {
+  // 45 rows in three groups, each dense on its own block of 150 columns: three dominant directions.
+  const random = new Random(6);
+  const r: number[] = [];
+  const c: number[] = [];
+  for (let u = 0; u < 45; u++)
+    for (let i = 0; i < 150; i++)
+      if (random.next() < (Math.floor(i / 50) === u % 3 ? 0.5 : 0.03)) {
+        r.push(u);
+        c.push(i);
+      }
+  const x = binaryCsr(r, c, 45, 150);
+  const exact = symmetricEigen(denseGram(x), 150);
+  const rank = 3;
+  const found = gramEigen(x, rank, { oversample: 5, powerIterations: 3 });
+  for (let a = 0; a < rank; a++) {
+    const relative = Math.abs(found.values[a] - exact.values[a]) / exact.values[a];
+    assert.ok(relative < 1e-3, `eigenvalue ${a}: ${found.values[a]} vs ${exact.values[a]}`);
+    let toExact = 0;
+    for (let i = 0; i < 150; i++) toExact += found.vectors[i * rank + a] * exact.vectors[i * 150 + a];
+    assert.ok(Math.abs(Math.abs(toExact) - 1) < 1e-3, `eigenvector ${a}: |dot| = ${Math.abs(toExact)}`);
+    for (let b = 0; b < rank; b++) {
+      let dot = 0;
+      for (let i = 0; i < 150; i++) dot += found.vectors[i * rank + a] * found.vectors[i * rank + b];
+      assert.ok(Math.abs(dot - (a === b ? 1 : 0)) < 1e-4, `VᵀV[${a}][${b}] = ${dot}`);
+    }
+  }
+});
+
 test("gramEigen caps the rank at the smaller side of X and is deterministic per seed", () => {
   const x = randomSparse(8, 40, 0.3, 5);
   const a = gramEigen(x, 20);

@@ -1,5 +1,7 @@
+import { Random } from "../../math/random.js";
 import { TopK } from "../../math/top-k.js";
-import { type HybridPart, scoreItems, type UserHistory } from "./hybrid-part.js";
+import { buildPool, idealDcg, type Pool } from "./blend-pools.js";
+import type { HybridPart, UserHistory } from "./hybrid-part.js";
 
 /** History buckets: users with ≤ coldMax interactions are cold, ≤ warmMax warm, the rest hot. */
 export interface HistoryBuckets {
@@ -28,125 +30,170 @@ export interface ValidationUser {
   relevant: Int32Array;
 }
 
-/** Candidate pools with every part's (scaled) score, so a weight vector is evaluated cheaply. */
-interface Pool {
-  items: Int32Array;
-  /** candidates × parts, row-major. */
-  scores: Float32Array;
-  relevant: Uint8Array;
-  idealDcg: number;
-}
-
 /** Weights tried for each part in coordinate ascent (the parts' scores are standardised). */
 const GRID = [0, 0.1, 0.25, 0.5, 1, 2, 4, 8];
 
+/** How the weight search runs; every field has a default (`BLEND_SEARCH_DEFAULTS`). */
+export interface BlendSearchOptions {
+  /** The cutoff of the reported nDCG (the protocol's k). */
+  k?: number;
+  /** The cutoff of the nDCG the search maximises (default 3·k). */
+  searchK?: number;
+  /** Each part's top items per user that make up the user's candidate pool. */
+  poolPerPart?: number;
+  /** Rounds of coordinate ascent (it stops early when a round changes nothing). */
+  rounds?: number;
+  /** Bootstrap resamples of the users whose weights are averaged; ≤ 1 searches once on all users. */
+  bags?: number;
+  seed?: number;
+}
+
 /**
- * Learns blend weights for one group of validation users by coordinate ascent on nDCG@k. The
- * ranking is restricted to the union of each part's top `poolPerPart` items per user: a blended
- * top-k item is almost surely near the top of some part, and the pool makes each trial cheap.
+ * Defaults. A bucket has a few hundred validation users (≈ 250 on movielens-latest-small), each
+ * with a handful of held-out items, so nDCG@10 of one weight vector against another is decided
+ * by a few hits and the search's answer moved with the validation seed (the hybrid scored
+ * 0.400–0.412 on MovieLens for four seeds). Two changes steady it, each measured over the same
+ * four seeds: the search maximises nDCG@30, which counts three times as many of the held-out
+ * items (mean 0.406 → 0.408), and the weights are bagged, the mean of the searches on 10 bootstrap
+ * resamples of the users (0.406 → 0.409; both: 0.411, seeds 0.408–0.414).
+ */
+export const BLEND_SEARCH_DEFAULTS = {
+  k: 10,
+  searchFactor: 3,
+  poolPerPart: 100,
+  rounds: 3,
+  bags: 10,
+  seed: 42,
+};
+
+/**
+ * Learns blend weights for one group of validation users: coordinate ascent on nDCG over each
+ * user's candidate pool (`buildPool`), bagged over bootstrap resamples of the users. Weights
+ * only matter up to a common factor, so each bag's vector is scaled to sum 1 before averaging.
  */
 export function searchBlendWeights(
   parts: readonly HybridPart[],
   scales: Float32Array,
   users: readonly ValidationUser[],
   nItems: number,
-  options: { k?: number; poolPerPart?: number; rounds?: number } = {},
+  options: BlendSearchOptions = {},
 ): { weights: Float32Array; ndcg: number } {
-  const k = options.k ?? 10;
-  const pools = users.map((u) => buildPool(parts, scales, u, nItems, k, options.poolPerPart ?? 100));
-  const weights = new Float32Array(parts.length).fill(1);
-  let best = meanNdcg(pools, weights, k);
-  for (let round = 0; round < (options.rounds ?? 3); round++) {
+  const d = BLEND_SEARCH_DEFAULTS;
+  const k = options.k ?? d.k;
+  const searchK = options.searchK ?? d.searchFactor * k;
+  const rounds = options.rounds ?? d.rounds;
+  const bags = options.bags ?? d.bags;
+  const pools = users.map((u) => buildPool(parts, scales, u, nItems, options.poolPerPart ?? d.poolPerPart));
+  const report = (weights: Float32Array) => ({ weights, ndcg: meanNdcg(pools, weights, k) });
+  if (bags <= 1) return report(ascend(pools, parts.length, searchK, rounds, null));
+  const rng = new Random(options.seed ?? d.seed);
+  const sum = new Float64Array(parts.length);
+  const counts = new Float64Array(pools.length);
+  for (let b = 0; b < bags; b++) {
+    counts.fill(0);
+    for (let i = 0; i < pools.length; i++) counts[rng.int(pools.length)]++;
+    const w = ascend(pools, parts.length, searchK, rounds, counts);
+    const total = w.reduce((a, x) => a + x, 0);
+    for (let p = 0; p < parts.length; p++) sum[p] += w[p] / total;
+  }
+  return report(Float32Array.from(sum, (x) => x / bags));
+}
+
+/**
+ * Coordinate ascent over GRID from equal weights, each user counted `counts[u]` times (all once
+ * when null). The blended scores of the current weights are kept per pool, so a trial that
+ * changes one weight adds one column instead of re-blending every part.
+ */
+function ascend(
+  pools: readonly Pool[],
+  nParts: number,
+  k: number,
+  rounds: number,
+  counts: Float64Array | null,
+): Float32Array {
+  const weights = new Float32Array(nParts).fill(1);
+  const blended = pools.map((pool) => blend(pool, weights));
+  const ideals = pools.map((pool) => idealDcg(pool.relevantCount, k));
+  const ranker = new PoolRanker(k);
+  const trial = (p: number, delta: number) => {
+    let total = 0;
+    let n = 0;
+    for (let u = 0; u < pools.length; u++) {
+      const c = counts ? counts[u] : 1;
+      if (c === 0) continue;
+      n += c;
+      if (ideals[u] > 0) total += (c * ranker.dcg(pools[u], blended[u], p, delta)) / ideals[u];
+    }
+    return n > 0 ? total / n : 0;
+  };
+  let best = trial(0, 0);
+  for (let round = 0; round < rounds; round++) {
     let improved = false;
-    for (let p = 0; p < parts.length; p++) {
+    for (let p = 0; p < nParts; p++) {
       for (const value of GRID) {
         const previous = weights[p];
         if (value === previous) continue;
+        if (value === 0 && weights.every((w, q) => q === p || w === 0)) continue;
+        const ndcg = trial(p, value - previous);
+        if (ndcg <= best + 1e-9) continue;
+        best = ndcg;
+        improved = true;
         weights[p] = value;
-        const ndcg = weights.some((w) => w > 0) ? meanNdcg(pools, weights, k) : -1;
-        if (ndcg > best + 1e-9) {
-          best = ndcg;
-          improved = true;
-        } else {
-          weights[p] = previous;
-        }
+        for (const [u, pool] of pools.entries()) addColumn(pool, blended[u], p, value - previous);
       }
     }
     if (!improved) break;
   }
-  return { weights, ndcg: best };
+  return weights;
 }
 
-function buildPool(
-  parts: readonly HybridPart[],
-  scales: Float32Array,
-  user: ValidationUser,
-  nItems: number,
-  k: number,
-  poolPerPart: number,
-): Pool {
-  const seen = new Uint8Array(nItems);
-  for (const item of user.history.items) seen[item] = 1;
-  // A part with an all-zero query (a user without history, for history-based parts) scores every
-  // item 0: nothing to compute and no candidates to add.
-  const silent = new Uint8Array(parts.length);
-  const partScores = parts.map((part, p) => {
-    const q = new Float32Array(part.dims);
-    part.query(user.history, q);
-    const s = new Float32Array(nItems);
-    if (part.scoresFor?.(user.history, s)) {
-      for (let i = 0; i < nItems; i++) s[i] *= scales[p];
-      return s;
-    }
-    if (q.every((v) => v === 0)) {
-      silent[p] = 1;
-      return s;
-    }
-    scoreItems(part.items, part.dims, q, s);
-    for (let i = 0; i < nItems; i++) s[i] *= scales[p];
-    return s;
-  });
-  const candidates = new Set<number>();
-  const top = new TopK(poolPerPart);
-  const picked = new Int32Array(poolPerPart);
-  const pickedScores = new Float32Array(poolPerPart);
-  for (const [p, s] of partScores.entries()) {
-    if (silent[p] === 1) continue;
-    top.reset();
-    for (let i = 0; i < nItems; i++) if (seen[i] === 0) top.push(i, s[i]);
-    top.drainInto(picked, pickedScores, 0);
-    for (const item of picked) if (item >= 0) candidates.add(item);
-  }
-  const relevantSet = new Set(user.relevant);
-  const items = Int32Array.from(candidates);
-  const scores = new Float32Array(items.length * parts.length);
-  const relevant = new Uint8Array(items.length);
-  for (let c = 0; c < items.length; c++) {
-    for (let p = 0; p < parts.length; p++) scores[c * parts.length + p] = partScores[p][items[c]];
-    relevant[c] = relevantSet.has(items[c]) ? 1 : 0;
-  }
-  let idealDcg = 0;
-  for (let r = 0; r < Math.min(k, user.relevant.length); r++) idealDcg += 1 / Math.log2(r + 2);
-  return { items, scores, relevant, idealDcg };
+/** Σ_p w_p · score_p for every candidate of a pool. */
+function blend(pool: Pool, weights: Float32Array): Float32Array {
+  const n = pool.items.length;
+  const out = new Float32Array(n);
+  for (const [p, w] of weights.entries()) addColumn(pool, out, p, w);
+  return out;
 }
 
+function addColumn(pool: Pool, out: Float32Array, p: number, factor: number): void {
+  const n = pool.items.length;
+  for (let c = 0; c < n; c++) out[c] += factor * pool.scores[p * n + c];
+}
+
+/** DCG@k of a pool ranked by blended + delta · column p (delta 0: the blend as it is). */
+class PoolRanker {
+  private readonly top: TopK;
+  private readonly ranked: Int32Array;
+  private readonly rankedScores: Float32Array;
+
+  constructor(private readonly k: number) {
+    this.top = new TopK(k);
+    this.ranked = new Int32Array(k);
+    this.rankedScores = new Float32Array(k);
+  }
+
+  dcg(pool: Pool, blended: Float32Array, p: number, delta: number): number {
+    const n = pool.items.length;
+    const column = p * n;
+    this.top.reset();
+    for (let c = 0; c < n; c++) this.top.push(c, blended[c] + delta * pool.scores[column + c]);
+    this.top.drainInto(this.ranked, this.rankedScores, 0);
+    let dcg = 0;
+    for (let r = 0; r < this.k; r++) {
+      const c = this.ranked[r];
+      if (c >= 0 && pool.relevant[c] === 1) dcg += 1 / Math.log2(r + 2);
+    }
+    return dcg;
+  }
+}
+
+/** Mean nDCG@k of the pools under `weights` (users without held-out items count 0). */
 function meanNdcg(pools: readonly Pool[], weights: Float32Array, k: number): number {
-  const nParts = weights.length;
-  const top = new TopK(k);
-  const ranked = new Int32Array(k);
-  const rankedScores = new Float32Array(k);
+  const ranker = new PoolRanker(k);
   let total = 0;
   for (const pool of pools) {
-    top.reset();
-    for (let c = 0; c < pool.items.length; c++) {
-      let s = 0;
-      for (let p = 0; p < nParts; p++) s += weights[p] * pool.scores[c * nParts + p];
-      top.push(c, s);
-    }
-    top.drainInto(ranked, rankedScores, 0);
-    let dcg = 0;
-    for (let r = 0; r < k; r++) if (ranked[r] >= 0 && pool.relevant[ranked[r]]) dcg += 1 / Math.log2(r + 2);
-    total += pool.idealDcg > 0 ? dcg / pool.idealDcg : 0;
+    const ideal = idealDcg(pool.relevantCount, k);
+    if (ideal > 0) total += ranker.dcg(pool, blend(pool, weights), 0, 0) / ideal;
   }
   return pools.length > 0 ? total / pools.length : 0;
 }

@@ -61,7 +61,7 @@ export async function fitHybrid(options: HybridOptions, data: TrainingData): Pro
   for (const users of groups) {
     const found =
       users.length > 0
-        ? searchBlendWeights(phase1.parts, scales1, users, nItems)
+        ? searchBlendWeights(phase1.parts, scales1, users, nItems, { seed: v.seed })
         : { weights: new Float32Array(names.length).fill(1), ndcg: Number.NaN };
     weights.push(found.weights);
     validationNdcg.push(found.ndcg);

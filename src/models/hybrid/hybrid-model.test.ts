@@ -78,6 +78,31 @@ test("blend search gives weight to the part that ranks held-out items first", ()
   assert.ok(found.weights[0] * 1 > found.weights[1] * 5 - 1e-6, `weights ${[...found.weights]}`);
 });
 
+test("bagged blend search: the mean of normalised bootstrap searches, deterministic per seed", () => {
+  // Item 5 is every user's held-out item; only the "als" part ranks it first. Each bag must lean
+  // on it, so the mean keeps most of the weight there, sums to 1, and repeats for the same seed.
+  const part = (name: HybridPart["name"], values: number[]): HybridPart => ({
+    name,
+    dims: 1,
+    items: Float32Array.from(values),
+    query: (_h, out) => {
+      out[0] = 1;
+    },
+  });
+  const parts = [part("als", [0, 0.1, 0.2, 0.3, 0.4, 1]), part("cleora", [5, 1, 1, 1, 1, 0])];
+  const users = Array.from({ length: 12 }, (_, u) => ({
+    history: { userIndex: u, items: new Int32Array(0), values: new Float32Array(0) },
+    relevant: Int32Array.of(5),
+  }));
+  const search = (seed: number) =>
+    searchBlendWeights(parts, Float32Array.of(1, 1), users, 6, { k: 1, poolPerPart: 6, bags: 5, seed });
+  const found = search(3);
+  assert.equal(found.ndcg, 1);
+  assert.ok(Math.abs(found.weights[0] + found.weights[1] - 1) < 1e-6, `weights ${[...found.weights]}`);
+  assert.ok(found.weights[0] > 5 * found.weights[1], `weights ${[...found.weights]}`);
+  assert.deepEqual(search(3).weights, found.weights);
+});
+
 test("the cold-item projection recovers a linear map from content to factors", () => {
   // Targets are exactly y = 2·c0 − c1 + 0.5, so a tiny ridge penalty must reproduce them.
   const n = 20;

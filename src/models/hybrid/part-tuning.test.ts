@@ -9,7 +9,7 @@ import type { EaseModel } from "../ease/ease-model.js";
 import type { TrainingData } from "../recommender.js";
 import type { ValidationUser } from "./blend-search.js";
 import { partNdcg } from "./part-scoring.js";
-import { ALS_CANDIDATES, describeTuning, EASE_LAMBDA_GRID, tuneParts } from "./part-tuning.js";
+import { ALS_CANDIDATES, climbLambda, describeTuning, EASE_LAMBDA_GRID, tuneParts } from "./part-tuning.js";
 import { type PartOptions, trainParts } from "./train-parts.js";
 import { historyOf } from "./validation-users.js";
 
@@ -61,7 +61,8 @@ test("tuning picks the EASE λ and ALS candidate that score best on validation, 
   const als = reports.find((r) => r.part === "als");
   assert.ok(ease && als);
   assert.notEqual(als.tried[0].ndcg, als.tried[1].ndcg, "the ALS candidates must be told apart");
-  assert.ok(ease.tried.length >= EASE_LAMBDA_GRID.length);
+  // The climb tried the chosen grid value's neighbours (or the midpoints towards them).
+  assert.ok(ease.tried.length >= 3);
   assert.equal(als.tried.length, ALS_CANDIDATES.length);
   for (const report of [ease, als]) {
     const best = Math.max(...report.tried.map((t) => t.ndcg));
@@ -128,4 +129,29 @@ test("above the nonzero limit ALS keeps its configured parameters and the log sa
   assert.equal(fit.models.get("als"), fitted);
   assert.equal(options.als?.regularization, (fitted as AlsModel).params.regularization);
   assert.match(describeTuning(reports), /\(kept: \d+ validation nonzeros > 10\)$/);
+});
+
+test("the λ climb finds the grid's best of a rise-then-fall score without trying the whole grid", () => {
+  for (const peak of EASE_LAMBDA_GRID) {
+    const tried: number[] = [];
+    // Peaks at `peak` in log scale; the midpoints towards its neighbours score lower.
+    const lambda = climbLambda((l) => {
+      tried.push(l);
+      return -Math.abs(Math.log(l / peak));
+    });
+    assert.equal(lambda, peak);
+    assert.ok(tried.length < EASE_LAMBDA_GRID.length + 2, `tried ${tried}`);
+  }
+  // A score that keeps rising with λ walks to the end of the grid and then halfway back.
+  const last = EASE_LAMBDA_GRID[EASE_LAMBDA_GRID.length - 1];
+  assert.equal(
+    climbLambda((l) => l),
+    last,
+  );
+  // The midpoint wins when it scores best.
+  const between = Math.sqrt(400 * 1600);
+  assert.equal(
+    climbLambda((l) => -Math.abs(Math.log(l / 700))),
+    between,
+  );
 });
