@@ -49,3 +49,18 @@ test("a reply that arrived before the deadline wins over a timer delayed by a lo
     server.close();
   }
 });
+
+test("timeouts that fired a budget late (this process was blocked) do not open the circuit", async () => {
+  const never = { getUser: () => new Promise(() => {}) } as unknown as FeatureStore;
+  const guard = new GuardedFeatureStore(never, { timeoutMs: 5, failureThreshold: 2, cooldownMs: 60_000 });
+  for (let i = 0; i < 3; i++) {
+    const reading = guard.getUser("u", "v");
+    busyWait(15);
+    assert.equal(await reading, "timeout");
+  }
+  assert.equal(guard.circuitOpen, false);
+  // Timeouts on time still count.
+  assert.equal(await guard.getUser("u", "v"), "timeout");
+  assert.equal(await guard.getUser("u", "v"), "timeout");
+  assert.equal(guard.circuitOpen, true);
+});

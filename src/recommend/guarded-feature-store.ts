@@ -66,7 +66,13 @@ export class GuardedFeatureStore {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve(this.record(result, (performance.now() - started) / 1000));
+        const ms = performance.now() - started;
+        // A timer that fired a whole budget late says this process's loop was blocked (a long
+        // turn, a collection), not that the store is slow: the request still falls back, but
+        // the breaker does not count it. Counting it let one hiccup open the circuit, and the
+        // fallback answers (an index search each) then kept the loop saturated for seconds.
+        const ownLag = result === "timeout" && ms >= 2 * timeoutMs;
+        resolve(this.record(result, ms / 1000, !ownLag));
       };
       // The timer settles at the check phase, after the loop's poll phase: when a long turn
       // delayed both, a reply that had arrived in time is read first instead of losing to a
@@ -81,9 +87,17 @@ export class GuardedFeatureStore {
     });
   }
 
-  /** Updates the breaker with a read's outcome and reports it; returns the outcome. */
-  private record(result: UserFeatures | GuardFailure, seconds: number): UserFeatures | GuardFailure {
+  /** Updates the breaker with a read's outcome (unless told not to count it) and reports it; returns the outcome. */
+  private record(
+    result: UserFeatures | GuardFailure,
+    seconds: number,
+    counts = true,
+  ): UserFeatures | GuardFailure {
     if (typeof result === "string") {
+      if (!counts) {
+        this.observe(result, seconds);
+        return result;
+      }
       this.failures++;
       if (this.failures >= this.options.failureThreshold)
         this.openUntil = this.now() + this.options.cooldownMs;
