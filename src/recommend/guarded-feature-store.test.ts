@@ -21,7 +21,9 @@ function busyWait(ms: number): void {
 
 test("a read that never answers times out; consecutive failures open the circuit", async () => {
   const never = { getUser: () => new Promise(() => {}) } as unknown as FeatureStore;
-  const guard = new GuardedFeatureStore(never, { timeoutMs: 5, failureThreshold: 2, cooldownMs: 60_000 });
+  // A budget long enough that a busy test machine cannot delay the timer by a whole budget
+  // (a timer that late is not counted: see the next test but one).
+  const guard = new GuardedFeatureStore(never, { timeoutMs: 100, failureThreshold: 2, cooldownMs: 60_000 });
   assert.equal(await guard.getUser("u", "v"), "timeout");
   assert.equal(await guard.getUser("u", "v"), "timeout");
   assert.equal(await guard.getUser("u", "v"), "circuit-open");
@@ -52,15 +54,12 @@ test("a reply that arrived before the deadline wins over a timer delayed by a lo
 
 test("timeouts that fired a budget late (this process was blocked) do not open the circuit", async () => {
   const never = { getUser: () => new Promise(() => {}) } as unknown as FeatureStore;
-  const guard = new GuardedFeatureStore(never, { timeoutMs: 5, failureThreshold: 2, cooldownMs: 60_000 });
+  const guard = new GuardedFeatureStore(never, { timeoutMs: 20, failureThreshold: 2, cooldownMs: 60_000 });
   for (let i = 0; i < 3; i++) {
     const reading = guard.getUser("u", "v");
-    busyWait(15);
+    busyWait(60);
     assert.equal(await reading, "timeout");
   }
+  // Three failures against a threshold of two: counted, they would have opened it.
   assert.equal(guard.circuitOpen, false);
-  // Timeouts on time still count.
-  assert.equal(await guard.getUser("u", "v"), "timeout");
-  assert.equal(await guard.getUser("u", "v"), "timeout");
-  assert.equal(guard.circuitOpen, true);
 });
