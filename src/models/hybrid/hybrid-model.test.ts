@@ -50,19 +50,23 @@ test("history buckets split at coldMax and warmMax", () => {
   );
 });
 
-test("blend search gives weight to the part that ranks held-out items first", () => {
-  // 6 items, 1 dim. The "oracle" part scores item 5 highest (the relevant one); "noise" scores
-  // item 0 highest. Equal weights rank item 0 first; the search must lean on the oracle.
-  const part = (name: HybridPart["name"], values: number[]): HybridPart => ({
+/** A one-dimensional part whose query is 1, so an item's score is its value. */
+function constantQueryPart(name: HybridPart["name"], values: number[]): HybridPart {
+  return {
     name,
     dims: 1,
     items: Float32Array.from(values),
     query: (_h, out) => {
       out[0] = 1;
     },
-  });
-  const oracle = part("als", [0, 0.1, 0.2, 0.3, 0.4, 1]);
-  const noise = part("cleora", [5, 1, 1, 1, 1, 0]);
+  };
+}
+
+test("blend search gives weight to the part that ranks held-out items first", () => {
+  // 6 items, 1 dim. The "oracle" part scores item 5 highest (the relevant one); "noise" scores
+  // item 0 highest. Equal weights rank item 0 first; the search must lean on the oracle.
+  const oracle = constantQueryPart("als", [0, 0.1, 0.2, 0.3, 0.4, 1]);
+  const noise = constantQueryPart("cleora", [5, 1, 1, 1, 1, 0]);
   const history = { userIndex: 0, items: new Int32Array(0), values: new Float32Array(0) };
   const found = searchBlendWeights(
     [oracle, noise],
@@ -81,15 +85,10 @@ test("blend search gives weight to the part that ranks held-out items first", ()
 test("bagged blend search: the mean of normalised bootstrap searches, deterministic per seed", () => {
   // Item 5 is every user's held-out item; only the "als" part ranks it first. Each bag must lean
   // on it, so the mean keeps most of the weight there, sums to 1, and repeats for the same seed.
-  const part = (name: HybridPart["name"], values: number[]): HybridPart => ({
-    name,
-    dims: 1,
-    items: Float32Array.from(values),
-    query: (_h, out) => {
-      out[0] = 1;
-    },
-  });
-  const parts = [part("als", [0, 0.1, 0.2, 0.3, 0.4, 1]), part("cleora", [5, 1, 1, 1, 1, 0])];
+  const parts = [
+    constantQueryPart("als", [0, 0.1, 0.2, 0.3, 0.4, 1]),
+    constantQueryPart("cleora", [5, 1, 1, 1, 1, 0]),
+  ];
   const users = Array.from({ length: 12 }, (_, u) => ({
     history: { userIndex: u, items: new Int32Array(0), values: new Float32Array(0) },
     relevant: Int32Array.of(5),
