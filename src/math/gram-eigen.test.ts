@@ -57,18 +57,25 @@ for (const [shape, rows, cols] of [
   });
 }
 
-test("gramEigen finds the leading eigenpairs of clustered data with a small subspace", () => {
-  // Three groups of rows, each dense on its own block of columns: three dominant directions.
-  const random = new Random(4);
+/**
+ * Rows in three groups, each dense (0.5) on its own third of the columns and sparse (0.03)
+ * elsewhere: a binary matrix with three dominant directions.
+ */
+function threeGroups(rows: number, cols: number, seed: number) {
+  const random = new Random(seed);
   const r: number[] = [];
   const c: number[] = [];
-  for (let u = 0; u < 300; u++)
-    for (let i = 0; i < 90; i++)
-      if (random.next() < (Math.floor(i / 30) === u % 3 ? 0.5 : 0.03)) {
+  for (let u = 0; u < rows; u++)
+    for (let i = 0; i < cols; i++)
+      if (random.next() < (Math.floor((3 * i) / cols) === u % 3 ? 0.5 : 0.03)) {
         r.push(u);
         c.push(i);
       }
-  const x = binaryCsr(r, c, 300, 90);
+  return binaryCsr(r, c, rows, cols);
+}
+
+test("gramEigen finds the leading eigenpairs of clustered data with a small subspace", () => {
+  const x = threeGroups(300, 90, 4);
   const exact = symmetricEigen(denseGram(x), 90);
   const found = gramEigen(x, 3, { oversample: 5, powerIterations: 3 });
   for (let k = 0; k < 3; k++) {
@@ -78,17 +85,7 @@ test("gramEigen finds the leading eigenpairs of clustered data with a small subs
 });
 
 test("with fewer rows than columns the vectors come from XXᵀ, orthonormal and matching XᵀX's leading ones", () => {
-  // 45 rows in three groups, each dense on its own block of 150 columns: three dominant directions.
-  const random = new Random(6);
-  const r: number[] = [];
-  const c: number[] = [];
-  for (let u = 0; u < 45; u++)
-    for (let i = 0; i < 150; i++)
-      if (random.next() < (Math.floor(i / 50) === u % 3 ? 0.5 : 0.03)) {
-        r.push(u);
-        c.push(i);
-      }
-  const x = binaryCsr(r, c, 45, 150);
+  const x = threeGroups(45, 150, 6);
   const exact = symmetricEigen(denseGram(x), 150);
   const rank = 3;
   const found = gramEigen(x, rank, { oversample: 5, powerIterations: 3 });
