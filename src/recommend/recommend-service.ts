@@ -1,17 +1,17 @@
 import { randomUUID } from "node:crypto";
+import { TokenBucket } from "../core/token-bucket.js";
 import type { Item } from "../core/types.js";
 import { periodAt } from "../data/city/meal-time.js";
 import { variantOf } from "../experiments/assignment.js";
 import type { ExperimentState } from "../storage/state/state-store.js";
-import { candidateFilter, type FilterRules } from "./candidate-filter.js";
-import { contextPool, retrieveInContext } from "./context-popularity.js";
+import type { FilterRules } from "./candidate-filter.js";
 import type { GuardedFeatureStore } from "./guarded-feature-store.js";
-import { mmrRerank } from "./mmr.js";
+import { type RankedCandidate, rankPersonal } from "./personal-ranking.js";
 import { PopularLists } from "./popular-lists.js";
-import { applicableList, rankPrecomputed, type StoredList } from "./precomputed-lists.js";
+import { applicableList } from "./precomputed-lists.js";
 import { LocalRecentEvents, mergeRecent, weightedRecent } from "./recent-events.js";
-import { fallbackOf, type RecommendRequest, type RecommendResult, type Source } from "./recommend-types.js";
-import { homeOf, preferencesAsUser, resultKey, seenItems } from "./request-user.js";
+import { fallbackOf, type RecommendRequest, type RecommendResult } from "./recommend-types.js";
+import { homeOf, resultKey, seenItems, userQuery } from "./request-user.js";
 import type { Reason, ServingModel } from "./serving-model.js";
 import { type SimilarItem, similarItems } from "./similar-items.js";
 import { TtlLruCache } from "./ttl-lru-cache.js";
@@ -31,12 +31,24 @@ export interface RecommendOptions {
   /** The per-request deadline; the feature-store read gets what is left of it. */
   deadlineMs: number;
   cache: { maxEntries: number; ttlMs: number };
+  /**
+   * Index searches per second (burst: one second's worth) for users the feature store could not
+   * answer; beyond it they get the popularity fallback. When Redis fails at peak every request
+   * becomes such a search (≈ 1 ms against ≈ 0.1 ms for a pushed list), and unbounded they would
+   * saturate the process, so the budget keeps an outage from turning into a latency collapse.
+   */
+  fallbackSearchesPerSecond: number;
+  /** Milliseconds, for the fallback budget (tests drive it by hand). */
+  now: () => number;
 }
 
 /** Defaults: the issue's 50 ms deadline; caches sized for the busy head of the catalogue. */
 export const RECOMMEND_DEFAULTS: RecommendOptions = {
   deadlineMs: 50,
   cache: { maxEntries: 10_000, ttlMs: 60_000 },
+  // ≈ 20% of a core at ≈ 1 ms a search: the rest of the core keeps serving the popularity fallback.
+  fallbackSearchesPerSecond: 200,
+  now: () => performance.now(),
 };
 
 /** A list the service computed (cache hits are not re-observed), for observers such as drift detection. */
@@ -50,9 +62,6 @@ export interface ServedList {
   /** The user's index in the model (−1: a user the model was not trained on). */
   userIndex: number;
 }
-
-/** A candidate as ranked: `shift` and `reasons` as in `RankedEntry`, when the path knows them. */
-type RankedCandidate = { item: number; score: number; shift?: number; reasons?: number };
 
 /** No items: the seen or excluded set of a request that has none. */
 const NO_ITEMS: ReadonlySet<number> = new Set();
@@ -80,6 +89,9 @@ export class RecommendService {
   private readonly similarLists: TtlLruCache<SimilarItem[]>;
   private readonly options: RecommendOptions;
   private readonly observeCache: CacheObserver;
+  private readonly fallbackSearches: TokenBucket;
+  /** Called when a fallback search was over budget and popularity answered instead (metrics). */
+  onFallbackShed: (() => void) | null = null;
   /** Called with every list computed; must not throw (drift detection listens here). */
   onServed: ((list: ServedList) => void) | null = null;
 
@@ -97,6 +109,8 @@ export class RecommendService {
     this.popular = new PopularLists(this.options.cache, (hit) => this.observeCache("popular", hit));
     this.userResults = new TtlLruCache(this.options.cache);
     this.similarLists = new TtlLruCache(this.options.cache);
+    const rate = this.options.fallbackSearchesPerSecond;
+    this.fallbackSearches = new TokenBucket(rate, rate, this.options.now());
   }
 
   /** The champion: what non-experiment paths (similar items, KServe metadata) serve. */
@@ -212,23 +226,9 @@ export class RecommendService {
       near: request.near,
       mealPeriod: request.at === undefined ? undefined : periodAt(request.at),
     };
-    let source: Source;
-    let q: Float32Array | null = null;
-    if (weighted.length > 0 || (!stored && userIndex >= 0)) {
-      source = stored ? "fold-in" : "cached-events";
-      q = model.queryFor(userIndex, weighted);
-    } else if (storedVector) {
-      source = "stored-vector";
-      q = storedVector;
-    } else if (userIndex >= 0) {
-      source = "model";
-      q = model.queryFor(userIndex, []);
-    } else if (stored?.preferences) {
-      source = "preferences";
-      q = model.queryFor(-1, [], preferencesAsUser(request.userId, stored.preferences));
-    } else {
-      source = request.near || request.at !== undefined ? "context-popularity" : "global-popularity";
-    }
+    const { source, q, shed } = userQuery(model, request, userIndex, weighted, stored, () =>
+      this.withinFallbackBudget(),
+    );
 
     const retrieved = performance.now();
     let items: RankedCandidate[];
@@ -239,8 +239,11 @@ export class RecommendService {
         known = homeOf(userIndex >= 0 ? model.hybrid.learned.userMeta[userIndex] : undefined, prefs);
       return known;
     };
-    if (q) items = this.personal(model, q, request, rules, home, list && { list, seen });
-    else items = this.popular.top(model, rules, rules, request.k);
+    if (q) {
+      const precomputed = list && { list, seen };
+      const observe = (hit: boolean) => this.observeCache("precomputed", hit);
+      items = rankPersonal(model, q, request, rules, home, precomputed, observe);
+    } else items = this.popular.top(model, rules, rules, request.k);
     const done = performance.now();
     this.onServed?.({ model, variant, request, userIndex, personalised: q !== null, items });
     const result = {
@@ -258,50 +261,17 @@ export class RecommendService {
             : model.reasonsFor(q, item, shift ?? 0),
       })),
     };
-    if (key !== null) this.userResults.set(key, result);
+    // A shed answer is not this user's list: the next request may be within budget again.
+    if (key !== null && !shed) this.userResults.set(key, result);
     timings.retrieval = (done - retrieved) / 1000;
     timings.filters = (retrieved - fetched) / 1000;
     return { ...result, variant, recommendationId: randomUUID(), cached: false, timings };
   }
 
-  private personal(
-    model: ServingModel,
-    q: Float32Array,
-    request: RecommendRequest,
-    rules: FilterRules,
-    home: () => { lat: number; lon: number } | null,
-    precomputed: { list: StoredList; seen: () => ReadonlySet<number> } | null,
-  ): RankedCandidate[] {
-    if (precomputed) {
-      const accept = candidateFilter(model.catalog, rules);
-      const ranked = rankPrecomputed(model, q, precomputed.list, accept, home, request.k);
-      this.observeCache("precomputed", ranked !== null);
-      if (ranked) return ranked;
-      // The index path filters what the user has seen.
-      rules = { ...rules, seen: precomputed.seen() };
-    }
-    const accept = candidateFilter(model.catalog, rules);
-    const pool = request.diversity > 0 ? Math.max(5 * request.k, 50) : request.k;
-    // With a context, the popularity component uses the trained per-context prior (if any). A
-    // request without a place is asked from the user's declared home (the filters stay as asked),
-    // the context the blend weights were learned in (docs/models.md).
-    const from = rules.near ? null : home();
-    const context = from ? { mealPeriod: rules.mealPeriod, near: { ...from, radiusKm: 0 } } : rules;
-    const rejects = rules.seen.size + rules.exclude.size;
-    const found = retrieveInContext(model, q, pool, accept, context, contextPool(pool), rejects);
-    let order = Array.from(found.items.keys());
-    if (request.diversity > 0) {
-      order = mmrRerank(
-        found.items,
-        found.scores,
-        model.itemVectors,
-        model.dims,
-        request.k,
-        request.diversity,
-      );
-    }
-    return order
-      .slice(0, request.k)
-      .map((c) => ({ item: found.items[c], score: found.scores[c], shift: found.shifts?.[c] ?? 0 }));
+  /** Whether a fallback search may run now (takes a token). */
+  private withinFallbackBudget(): boolean {
+    if (this.fallbackSearches.take(this.options.now())) return true;
+    this.onFallbackShed?.();
+    return false;
   }
 }

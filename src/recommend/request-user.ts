@@ -1,8 +1,9 @@
 import type { User } from "../core/types.js";
 import { periodAt } from "../data/city/meal-time.js";
 import { declaredHome } from "../models/popularity/context-events.js";
-import type { Preferences } from "../storage/features/feature-store.js";
-import type { RecommendRequest } from "./recommend-types.js";
+import type { Preferences, UserFeatures } from "../storage/features/feature-store.js";
+import type { RecommendRequest, Source } from "./recommend-types.js";
+import type { ServingModel } from "./serving-model.js";
 
 /**
  * What a request knows of its user, as the recommendation path reads it (RecommendService):
@@ -61,4 +62,41 @@ export function resultKey(
     stamp,
     state,
   ].join("|");
+}
+
+/** The query a request is answered with, and where it came from (null: popularity answers). */
+export interface UserQuery {
+  source: Source;
+  q: Float32Array | null;
+  /** A fallback search over its budget: popularity answered a user who had a personal query. */
+  shed: boolean;
+}
+
+/**
+ * The user's query, best source first: recent events folded in (from the store, or cached here
+ * when the store failed), the pushed vector, the trained vector, declared preferences, else none.
+ * Without the store's answer a personal query means an index search, taken only when
+ * `mayFallbackSearch()` allows it (the service's budget).
+ */
+export function userQuery(
+  model: ServingModel,
+  request: RecommendRequest,
+  userIndex: number,
+  weighted: readonly { item: number; weight: number }[],
+  stored: UserFeatures | null,
+  mayFallbackSearch: () => boolean,
+): UserQuery {
+  const folded = weighted.length > 0 || (!stored && userIndex >= 0);
+  const shed = folded && !stored && !mayFallbackSearch();
+  if (folded && !shed)
+    return { source: stored ? "fold-in" : "cached-events", q: model.queryFor(userIndex, weighted), shed };
+  const storedVector = stored?.vector?.length === model.dims ? stored.vector : null;
+  if (storedVector) return { source: "stored-vector", q: storedVector, shed };
+  if (userIndex >= 0 && stored) return { source: "model", q: model.queryFor(userIndex, []), shed };
+  if (stored?.preferences) {
+    const asUser = preferencesAsUser(request.userId, stored.preferences);
+    return { source: "preferences", q: model.queryFor(-1, [], asUser), shed };
+  }
+  const source = request.near || request.at !== undefined ? "context-popularity" : "global-popularity";
+  return { source, q: null, shed };
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
+import { TokenBucket } from "../core/token-bucket.js";
 
 /** Per-client limits on event ingestion (`eventRateLimit` in the serving configuration). */
 export const EventRateLimitSchema = z
@@ -25,11 +26,6 @@ export type EventRateLimit = z.infer<typeof EventRateLimitSchema>;
 /** The verdict on one request: allowed, or refused with how long until it would pass. */
 export type RateVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
 /**
  * Token buckets, one per client: each holds up to `burst` tokens, refills at `eventsPerSecond`,
  * and an event costs one token. A batch larger than the bucket costs the whole (full) bucket, so
@@ -38,7 +34,7 @@ interface Bucket {
  * addresses costs bounded memory. The clock is injected so tests drive time by hand.
  */
 export class EventRateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
     readonly config: EventRateLimit,
@@ -59,24 +55,14 @@ export class EventRateLimiter {
   take(client: string, events: number): RateVerdict {
     const { eventsPerSecond, burst, maxClients } = this.config;
     const now = this.now();
-    const bucket = this.buckets.get(client) ?? { tokens: burst, at: now };
-    // A clock that steps back refills nothing rather than draining the bucket.
-    const elapsed = Math.max(0, now - bucket.at) / 1000;
-    bucket.tokens = Math.min(burst, bucket.tokens + elapsed * eventsPerSecond);
-    bucket.at = now;
+    const bucket = this.buckets.get(client) ?? new TokenBucket(eventsPerSecond, burst, now);
     // Re-inserting moves the client to the most recently used end of the map.
     this.buckets.delete(client);
     this.buckets.set(client, bucket);
     if (this.buckets.size > maxClients) this.buckets.delete(this.buckets.keys().next().value as string);
     const cost = Math.min(Math.max(1, events), burst);
-    if (bucket.tokens >= cost) {
-      bucket.tokens -= cost;
-      return { allowed: true };
-    }
-    return {
-      allowed: false,
-      retryAfterSeconds: Math.max(1, Math.ceil((cost - bucket.tokens) / eventsPerSecond)),
-    };
+    if (bucket.take(now, cost)) return { allowed: true };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(bucket.secondsUntil(now, cost))) };
   }
 
   /** Clients currently remembered (for tests of the memory bound). */

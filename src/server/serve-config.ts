@@ -30,6 +30,11 @@ export const ServeConfigSchema = z
     deadlineMs: z.number().positive().max(10_000).default(50),
     /** Feature-store read timeout (within the deadline). */
     featureStoreTimeoutMs: z.number().positive().max(10_000).default(20),
+    /**
+     * Index searches per second for users the feature store could not answer (a Redis outage);
+     * beyond it they get popularity, so an outage at peak cannot saturate the process. 0: never.
+     */
+    fallbackSearchesPerSecond: z.number().int().min(0).max(1_000_000).default(200),
     cache: z
       .object({
         maxEntries: z.number().int().min(1).default(10_000),

@@ -162,10 +162,15 @@ export async function createServing(
       context.service = new RecommendService(
         set,
         guard,
-        { deadlineMs: config.deadlineMs, cache: config.cache },
+        {
+          deadlineMs: config.deadlineMs,
+          cache: config.cache,
+          fallbackSearchesPerSecond: config.fallbackSearchesPerSecond,
+        },
         (c, hit) => metrics.cacheLookups.labels(c, hit ? "hit" : "miss").inc(),
       );
     if (drift && context.service) context.service.onServed = (list) => drift.observe(list);
+    if (context.service) context.service.onFallbackShed = () => metrics.fallbackSearchesShed.inc();
     metrics.serving(set.champion.version, set.canary?.version ?? null);
     // Models swapped in have none of the API's item changes yet: apply them all again.
     items.reset();

@@ -63,6 +63,12 @@ export class ServingMetrics {
     registers: [this.registry],
   });
 
+  readonly fallbackSearchesShed = new Counter({
+    name: "palate_fallback_searches_shed_total",
+    help: "Users the feature store could not answer who got popularity instead of an index search, because fallback searches were over their per-second budget (fallbackSearchesPerSecond)",
+    registers: [this.registry],
+  });
+
   readonly featureStoreDuration = new Histogram({
     name: "palate_feature_store_read_duration_seconds",
     help: "Feature-store reads on the recommendation path by outcome (ok, timeout, error, circuit-open)",
