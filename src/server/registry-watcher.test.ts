@@ -106,3 +106,41 @@ test("a state store that cannot be read is reported once per outage, not as a mo
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("a poll called while another is loading waits for it and checks again, so it sees the change made meanwhile", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "palate-watcher-"));
+  const store = new SqliteStateStore(join(dir, "state.db"));
+  try {
+    const registry = new ModelRegistry(store, { dir });
+    const cause = { actor: "test", reason: "test" };
+    await registry.register(await tinyArtifact(join(dir, "src", "v1"), "v1"), { ...cause, champion: true });
+    await registry.register(await tinyArtifact(join(dir, "src", "v2"), "v2"), cause);
+    // v2's load is held until the test releases it, as a slow load on a busy machine.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const load = async (record: ModelVersionRecord) => {
+      if (record.version === "v2") await held;
+      return { version: record.version, close: async () => {} } as unknown as ServingModel;
+    };
+    const watcher = new RegistryWatcher(store, load);
+    const swaps: string[] = [];
+    watcher.onSwap = (set) =>
+      swaps.push(`${set.canary?.version ?? "-"} ${set.experiment?.paused ? "paused" : "running"}`);
+    await watcher.initial();
+    await registry.startCanary("v2", 100, cause);
+    const background = watcher.poll(); // what the timer does: it reads the canary's revision
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await registry.pause(cause);
+    const explicit = watcher.poll(); // what a caller waiting for the pause does
+    release();
+    await explicit;
+    assert.deepEqual(swaps, ["v2 running", "v2 paused"], "the pause was swapped in before the call returned");
+    await background;
+    await watcher.close();
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

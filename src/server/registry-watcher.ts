@@ -25,7 +25,8 @@ export class RegistryWatcher {
   private readonly loaded = new Map<string, ServingModel>();
   private revision = -1;
   private timer: NodeJS.Timeout | null = null;
-  private polling = false;
+  /** The check running now, if any (checks never overlap). */
+  private running: Promise<void> | null = null;
   /** The revision whose set last failed to load, and when it may be tried again. */
   private failedRevision = -1;
   private retryAt = 0;
@@ -61,42 +62,52 @@ export class RegistryWatcher {
 
   /** Starts polling. */
   start(intervalMs = 500): void {
-    this.timer = setInterval(() => void this.poll(), intervalMs);
+    // A tick that finds a check still running skips: a slow store must not queue checks up.
+    this.timer = setInterval(() => {
+      if (!this.running) void this.poll();
+    }, intervalMs);
     this.timer.unref();
   }
 
-  /** Checks the registry once (also what the timer does); resolves when any swap is done. */
+  /**
+   * Checks the registry once (also what the timer does); resolves when any swap is done. A call
+   * made while another check runs waits for it and then checks again: that check may have read
+   * the revision before the change the caller is waiting for.
+   */
   async poll(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
+    // A failed check is its own caller's error, not this one's.
+    while (this.running) await this.running.catch(() => {});
+    this.running = this.check().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async check(): Promise<void> {
+    let revision: number;
+    let desired: Desired | null = null;
     try {
-      let revision: number;
-      let desired: Desired | null = null;
-      try {
-        revision = await this.store.revision();
-        if (revision !== this.revision && (revision !== this.failedRevision || this.now() >= this.retryAt)) {
-          desired = await this.desired();
-        }
-      } catch (error) {
-        if (!this.storeFailing) this.onStoreError(error as Error);
-        this.storeFailing = true;
-        return;
+      revision = await this.store.revision();
+      if (revision !== this.revision && (revision !== this.failedRevision || this.now() >= this.retryAt)) {
+        desired = await this.desired();
       }
-      this.storeFailing = false;
-      if (!desired) return;
-      try {
-        const set = await this.materialise(desired);
-        this.revision = revision;
-        this.failedRevision = -1;
-        this.onSwap(set);
-      } catch (error) {
-        // Only a version that fails to load waits: a state-store hiccup is retried at the next poll.
-        this.failedRevision = revision;
-        this.retryAt = this.now() + this.retryFailedMs;
-        this.onError(error as Error);
-      }
-    } finally {
-      this.polling = false;
+    } catch (error) {
+      if (!this.storeFailing) this.onStoreError(error as Error);
+      this.storeFailing = true;
+      return;
+    }
+    this.storeFailing = false;
+    if (!desired) return;
+    try {
+      const set = await this.materialise(desired);
+      this.revision = revision;
+      this.failedRevision = -1;
+      this.onSwap(set);
+    } catch (error) {
+      // Only a version that fails to load waits: a state-store hiccup is retried at the next poll.
+      this.failedRevision = revision;
+      this.retryAt = this.now() + this.retryFailedMs;
+      this.onError(error as Error);
     }
   }
 
