@@ -145,6 +145,7 @@ export function runEventSinkContract(
           "用户-42",
           "🍜 ramen 🍣",
           "'; DROP TABLE events; --",
+          'a "quoted" \\ back\\slash\ttab\nline \u0001 [1,"x"]',
           "x".repeat(256),
         ];
         const batch = ids.map(
@@ -169,6 +170,9 @@ export function runEventSinkContract(
         const bad = [makeEvents(1, "q")[0], { ...makeEvents(1, "r")[0], timestamp: Number.NaN }];
         await assert.rejects(sink.append(bad), InputError);
         await assert.rejects(sink.append([{ ...good[0], eventId: "" }]), InputError);
+        // No UTF-8 encoding can store half a surrogate pair: refused, never stored altered.
+        await assert.rejects(sink.append([{ ...good[0], sessionId: "s\ud800" }]), /sessionId.*unpaired/);
+        await assert.rejects(sink.append([{ ...good[0], items: ["a", "\udc00b"] }]), /items.*unpaired/);
         assert.equal(await sink.count(), 2);
         for (const limit of [0, -1, 1.5, Number.NaN]) await assert.rejects(sink.read("", limit), InputError);
         for (const cursor of ["nonsense", "-1", "1.5", "1-2-3"])

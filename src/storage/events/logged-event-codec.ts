@@ -13,6 +13,19 @@ export interface EventProblem {
 const REQUIRED_STRINGS = ["eventId", "type", "userId", "itemId"] as const;
 const OPTIONAL_STRINGS = ["recommendationId", "sessionId", "variant", "modelVersion"] as const;
 
+/** An unpaired surrogate: a `u` regex reads a proper pair as one code point, which this does not match. */
+const UNPAIRED_SURROGATE = /\p{Surrogate}/u;
+
+/** The first text field holding an unpaired surrogate (no UTF-8 encoding can store it), or null. */
+function unpairedSurrogateField(event: Record<string, unknown>): string | null {
+  for (const field of [...REQUIRED_STRINGS, ...OPTIONAL_STRINGS]) {
+    const v = event[field];
+    if (typeof v === "string" && UNPAIRED_SURROGATE.test(v)) return field;
+  }
+  const items = event.items as string[] | undefined;
+  return items?.some((i) => UNPAIRED_SURROGATE.test(i)) ? "items" : null;
+}
+
 /**
  * The first problem that keeps `value` from being a storable `LoggedEvent`, or null. Hand-written
  * rather than a schema because it runs on every accepted event and on every spilled line.
@@ -48,6 +61,8 @@ export function loggedEventProblem(value: unknown): EventProblem | null {
   ) {
     return { field: "items", message: "must be an array of non-empty strings when present" };
   }
+  const unpaired = unpairedSurrogateField(event);
+  if (unpaired !== null) return { field: unpaired, message: "must not contain unpaired surrogates" };
   return null;
 }
 

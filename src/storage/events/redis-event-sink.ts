@@ -46,22 +46,22 @@ const DEFAULTS = {
 // duplicates. The marker holds the stream id, which helps when tracing a replay by hand. A call
 // per event cost the server's client and Redis a command each for every impression served.
 // KEYS: stream, then one marker per event. ARGV: ttl seconds, max length (0 = no cap), then per
-// event its field count followed by its field/value pairs.
+// event its field/value pairs as one JSON array of strings: one argument an event instead of
+// ≈ 20 (encoding arguments was most of the client's cost of an impression), and the stream gets
+// exactly the strings sent (strings pass through cjson unchanged; numbers are sent as text).
 const APPEND_SCRIPT = `
 local ttl, maxLen = ARGV[1], tonumber(ARGV[2])
-local at = 3
 for e = 2, #KEYS do
-  local n = tonumber(ARGV[at])
   if redis.call('EXISTS', KEYS[e]) == 0 then
+    local fields = cjson.decode(ARGV[e + 1])
     local id
     if maxLen > 0 then
-      id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxLen, '*', unpack(ARGV, at + 1, at + n))
+      id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxLen, '*', unpack(fields))
     else
-      id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, at + 1, at + n))
+      id = redis.call('XADD', KEYS[1], '*', unpack(fields))
     end
     redis.call('SET', KEYS[e], id, 'EX', ttl)
   end
-  at = at + 1 + n
 end
 return #KEYS - 1
 `;
@@ -150,12 +150,8 @@ export class RedisEventSink implements EventSink {
     for (let start = 0; start < events.length; start += EVENTS_PER_CALL) {
       const chunk = events.slice(start, start + EVENTS_PER_CALL);
       const keys = [this.streamKey, ...chunk.map((e) => this.markerKey(e.eventId))];
-      const args: (string | number)[] = [dedupeTtlSeconds, maxLength];
-      for (const e of chunk) {
-        const fields = toFields(e);
-        args.push(fields.length, ...fields);
-      }
-      appendEvents(keys.length, ...keys, ...args);
+      const args = chunk.map((e) => JSON.stringify(toFields(e)));
+      appendEvents(keys.length, ...keys, dedupeTtlSeconds, maxLength, ...args);
     }
     const results = await this.exec(pipeline, `appending ${events.length} events`);
     const failed = results.find(([error]) => error !== null);
