@@ -226,7 +226,7 @@ export class RecommendService {
       near: request.near,
       mealPeriod: request.at === undefined ? undefined : periodAt(request.at),
     };
-    const { source, q, shed } = userQuery(model, request, userIndex, weighted, stored, () =>
+    const { source, q, shed } = userQuery(model, request, userIndex, weighted, stored, storedVector, () =>
       this.withinFallbackBudget(),
     );
 

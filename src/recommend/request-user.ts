@@ -74,7 +74,8 @@ export interface UserQuery {
 
 /**
  * The user's query, best source first: recent events folded in (from the store, or cached here
- * when the store failed), the pushed vector, the trained vector, declared preferences, else none.
+ * when the store failed), the pushed vector (`storedVector`: the stored one when it has the
+ * model's dimensions), the trained vector, declared preferences, else none.
  * Without the store's answer a personal query means an index search, taken only when
  * `mayFallbackSearch()` allows it (the service's budget).
  */
@@ -84,13 +85,13 @@ export function userQuery(
   userIndex: number,
   weighted: readonly { item: number; weight: number }[],
   stored: UserFeatures | null,
+  storedVector: Float32Array | null,
   mayFallbackSearch: () => boolean,
 ): UserQuery {
   const folded = weighted.length > 0 || (!stored && userIndex >= 0);
   const shed = folded && !stored && !mayFallbackSearch();
   if (folded && !shed)
     return { source: stored ? "fold-in" : "cached-events", q: model.queryFor(userIndex, weighted), shed };
-  const storedVector = stored?.vector?.length === model.dims ? stored.vector : null;
   if (storedVector) return { source: "stored-vector", q: storedVector, shed };
   if (userIndex >= 0 && stored) return { source: "model", q: model.queryFor(userIndex, []), shed };
   if (stored?.preferences) {
