@@ -10,13 +10,26 @@ import { SqliteStateStore } from "../storage/state/sqlite-state-store.js";
 import type { ModelVersionRecord } from "../storage/state/state-store.js";
 import { RegistryWatcher } from "./registry-watcher.js";
 
-test("a version that fails to load is not retried on every poll, only after retryFailedMs or on the next change", async () => {
+const cause = { actor: "test", reason: "test" };
+
+/** A registry in a fresh directory with "v1" as its champion, removed after `body`. */
+async function withRegistry(
+  body: (r: { dir: string; store: SqliteStateStore; registry: ModelRegistry }) => Promise<void>,
+): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "palate-watcher-"));
   const store = new SqliteStateStore(join(dir, "state.db"));
   try {
     const registry = new ModelRegistry(store, { dir });
-    const cause = { actor: "test", reason: "test" };
     await registry.register(await tinyArtifact(join(dir, "src", "v1"), "v1"), { ...cause, champion: true });
+    await body({ dir, store, registry });
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test("a version that fails to load is not retried on every poll, only after retryFailedMs or on the next change", () =>
+  withRegistry(async ({ dir, store, registry }) => {
     let now = 0;
     // The watcher's loading is what is under test, not the models: a loader that fails while
     // `broken` holds the version, standing in for a directory still being synced.
@@ -57,11 +70,7 @@ test("a version that fails to load is not retried on every poll, only after retr
     await watcher.poll();
     assert.deepEqual([attempts.at(-1), errors.length], ["v3", 2]);
     await watcher.close();
-  } finally {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
 test("a state store that cannot be read is reported once per outage, not as a model load failure", async () => {
   const dir = await mkdtemp(join(tmpdir(), "palate-watcher-"));
@@ -107,13 +116,8 @@ test("a state store that cannot be read is reported once per outage, not as a mo
   }
 });
 
-test("a poll called while another is loading waits for it and checks again, so it sees the change made meanwhile", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "palate-watcher-"));
-  const store = new SqliteStateStore(join(dir, "state.db"));
-  try {
-    const registry = new ModelRegistry(store, { dir });
-    const cause = { actor: "test", reason: "test" };
-    await registry.register(await tinyArtifact(join(dir, "src", "v1"), "v1"), { ...cause, champion: true });
+test("a poll called while another is loading waits for it and checks again, so it sees the change made meanwhile", () =>
+  withRegistry(async ({ dir, store, registry }) => {
     await registry.register(await tinyArtifact(join(dir, "src", "v2"), "v2"), cause);
     // v2's load is held until the test releases it, as a slow load on a busy machine.
     let release = () => {};
@@ -139,8 +143,4 @@ test("a poll called while another is loading waits for it and checks again, so i
     assert.deepEqual(swaps, ["v2 running", "v2 paused"], "the pause was swapped in before the call returned");
     await background;
     await watcher.close();
-  } finally {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+  }));
