@@ -15,10 +15,12 @@ const OPTIONAL_STRINGS = ["recommendationId", "sessionId", "variant", "modelVers
 
 /** An unpaired surrogate: a `u` regex reads a proper pair as one code point, which this does not match. */
 const UNPAIRED_SURROGATE = /\p{Surrogate}/u;
+/** Every single-string text field (built once: the check runs on every impression). */
+const TEXT_FIELDS = [...REQUIRED_STRINGS, ...OPTIONAL_STRINGS];
 
 /** The first text field holding an unpaired surrogate (no UTF-8 encoding can store it), or null. */
 function unpairedSurrogateField(event: Record<string, unknown>): string | null {
-  for (const field of [...REQUIRED_STRINGS, ...OPTIONAL_STRINGS]) {
+  for (const field of TEXT_FIELDS) {
     const v = event[field];
     if (typeof v === "string" && UNPAIRED_SURROGATE.test(v)) return field;
   }

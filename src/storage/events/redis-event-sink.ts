@@ -47,8 +47,8 @@ const DEFAULTS = {
 // per event cost the server's client and Redis a command each for every impression served.
 // KEYS: stream, then one marker per event. ARGV: ttl seconds, max length (0 = no cap), then per
 // event its field/value pairs as one JSON array of strings: one argument an event instead of
-// ≈ 20 (encoding arguments was most of the client's cost of an impression), and the stream gets
-// exactly the strings sent (strings pass through cjson unchanged; numbers are sent as text).
+// ≈ 20 (13.6 against 19.8 µs of client CPU an impression, README "Event log"), and the stream
+// gets exactly the strings sent (strings pass through cjson unchanged; numbers are sent as text).
 const APPEND_SCRIPT = `
 local ttl, maxLen = ARGV[1], tonumber(ARGV[2])
 for e = 2, #KEYS do
