@@ -63,3 +63,43 @@ test("timeouts that fired a budget late (this process was blocked) do not open t
   // Three failures against a threshold of two: counted, they would have opened it.
   assert.equal(guard.circuitOpen, false);
 });
+
+/** A store whose reply comes `ms` after the read was asked for (a timer: not settled by I/O). */
+function slowStore(ms: number): FeatureStore {
+  return {
+    getUser: () => new Promise((resolve) => setTimeout(resolve, ms, FEATURES)),
+  } as unknown as FeatureStore;
+}
+
+test("a read whose timer fired late (this process was blocked) gets the rest of the deadline", async () => {
+  const guard = new GuardedFeatureStore(slowStore(70), { timeoutMs: 20, failureThreshold: 1 });
+  const reading = guard.getUser("u", "v", 150);
+  // The timer is due at 20 ms but fires after the 45-ms turn; the reply is due at 70 ms.
+  busyWait(45);
+  assert.deepEqual(await reading, FEATURES);
+  assert.equal(guard.circuitOpen, false);
+});
+
+test("a late timer extends a read to the deadline and no further", async () => {
+  const guard = new GuardedFeatureStore(slowStore(400), { timeoutMs: 20, failureThreshold: 1 });
+  const started = performance.now();
+  const reading = guard.getUser("u", "v", 90);
+  busyWait(45);
+  assert.equal(await reading, "timeout");
+  const ms = performance.now() - started;
+  assert.ok(ms >= 89 && ms < 400, `settled after ${ms.toFixed(0)} ms: the deadline is 90`);
+  // Late, so not counted: a threshold of one would otherwise have opened the circuit.
+  assert.equal(guard.circuitOpen, false);
+});
+
+test("a timer on time settles at the timeout, whatever the deadline", async () => {
+  const guard = new GuardedFeatureStore(slowStore(400), {
+    timeoutMs: 20,
+    failureThreshold: 1,
+    cooldownMs: 60_000,
+  });
+  const started = performance.now();
+  assert.equal(await guard.getUser("u", "v", 300), "timeout");
+  assert.ok(performance.now() - started < 300, "no extension for a store that is merely slow");
+  assert.equal(guard.circuitOpen, true);
+});
