@@ -234,6 +234,11 @@ export function roundRows(rounds: RoundResult[]): BenchRow[] {
     ratio: r.palate.requestsPerSecond / r.bare.requestsPerSecond,
     "> 10 ms": r.openLoop.slowPerSecond.reduce((a, b) => a + b, 0),
     "server loop stall max ms": r.openLoopProbe.eventLoopDelay.max,
+    // Behind the saturated phase's fallbacks: reads that timed out, or skipped by an open circuit.
+    "sat. reads timeout / circuit-open": [
+      r.palateProbe.featureReads?.timeout ?? 0,
+      r.palateProbe.featureReads?.["circuit-open"] ?? 0,
+    ].join(" / "),
     // What the machine did besides the server and the generator: Redis, and anyone else.
     "other busy cores": r.machineCores.openLoop - r.openLoopProbe.cpuCores - r.openLoop.generatorCpuCores,
     "host steal cores (open loop / Palate sat. / bare sat.)": [

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { RecommendRequest } from "../../src/recommend/recommend-types.js";
 import { serveRpc } from "./child-rpc.js";
 import { CpuProfiler } from "./cpu-profile.js";
-import { ServingProbe } from "./serving-probe.js";
+import { type ProbeReport, ServingProbe } from "./serving-probe.js";
 
 /** What starting the server cost. */
 export interface ServerStarted {
@@ -100,11 +100,33 @@ async function start({ modelDir, redisUrl }: StartServer): Promise<ServerStarted
   };
 }
 
+/** Feature-store reads by outcome since start, read off the serving metrics (no per-request cost). */
+async function readOutcomes(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  if (!serving) return counts;
+  const metric = await serving.context.metrics.featureStoreDuration.get();
+  for (const v of metric.values) {
+    if (v.metricName?.endsWith("_count")) counts[String(v.labels.outcome)] = v.value;
+  }
+  return counts;
+}
+
+let outcomesAtReset: Record<string, number> = {};
+
 serveRpc(
   {
     start: (payload: StartServer) => start(payload),
-    reset: () => probe.reset(),
-    report: () => probe.report(),
+    reset: async () => {
+      probe.reset();
+      outcomesAtReset = await readOutcomes();
+    },
+    report: async (): Promise<ProbeReport> => {
+      const now = await readOutcomes();
+      const featureReads = Object.fromEntries(
+        Object.entries(now).map(([outcome, n]) => [outcome, n - (outcomesAtReset[outcome] ?? 0)]),
+      );
+      return { ...probe.report(), featureReads };
+    },
     profileStart: () => profiler.start(),
     profileStop: () => profiler.stop(),
   },

@@ -34,6 +34,11 @@ export interface ProbeReport {
   seconds: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /**
+   * Feature-store reads of the phase by outcome (ok, timeout, error, circuit-open), from the
+   * server's own Prometheus histogram: tells timeouts from an open circuit behind fallbacks.
+   */
+  featureReads?: Record<string, number>;
 }
 
 /** One garbage-collection pause: when it started (epoch ms), how long, which kind. */
