@@ -76,6 +76,18 @@ export function registryStateUrl(registryDir: string): string {
   return `sqlite:${registryDir}/state.db`;
 }
 
+/**
+ * The feature-store client's own command timeout: a backstop for a hung Redis (a command would
+ * otherwise wait forever), far above the request's read budget, which the guard owns. When it
+ * equalled that budget, the client's timer fired in the loop's timers phase after any turn
+ * longer than the budget and failed reads whose replies sat unread in the socket, before the
+ * guard could read them (the guard settles after the I/O phase): they counted as errors, five in
+ * a row opened the circuit, and a saturated benchmark round served a second of fallbacks.
+ */
+export function featureStoreCommandTimeoutMs(config: Pick<ServeConfig, "featureStoreTimeoutMs">): number {
+  return Math.max(1000, 4 * config.featureStoreTimeoutMs);
+}
+
 /** A serving app wired to its stores and models, not yet listening (tests drive it with inject). */
 export async function createServing(
   target: string | ServingTarget,
@@ -87,7 +99,7 @@ export async function createServing(
   // A replica starting while Redis is down still serves (fallbacks, spilled events) and
   // connects in the background, rather than crash-looping until Redis is back.
   const featureStore = await openFeatureStore(config.featureStore, {
-    redis: { waitForConnection: false, commandTimeoutMs: config.featureStoreTimeoutMs },
+    redis: { waitForConnection: false, commandTimeoutMs: featureStoreCommandTimeoutMs(config) },
   });
   const sink = await openEventSink(config.eventLog, {
     waitForConnection: false,
