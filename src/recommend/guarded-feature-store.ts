@@ -76,8 +76,8 @@ export class GuardedFeatureStore {
         // (reads are written at the turn's check phase) and its reply be a moment away.
         const ownLag = result === "timeout" && ms >= 2 * timeoutMs;
         // Such a read gets the rest of the request's deadline, once, rather than sending a user
-        // who has a pushed list to a fallback for this process's own delay. (The benchmark's
-        // saturated fallbacks turned out to be on-time timeouts, which this leaves alone: README.)
+        // who has a pushed list to a fallback for this process's own delay. (It only helps if
+        // the store's client does not fail the read first: see featureStoreCommandTimeoutMs.)
         if (ownLag && !extended && deadlineMs - ms >= 1) {
           extended = true;
           timer = setTimeout(() => setImmediate(finish, "timeout"), deadlineMs - ms);
