@@ -30,7 +30,9 @@ function busyWait(ms: number): void {
   while (performance.now() < until) {}
 }
 
-test("a read answered during a long turn is served, not failed by the client's own timer", { skip }, async () => {
+test("a read answered during a long turn is served, not failed by the client's own timer", {
+  skip,
+}, async () => {
   const guard = new GuardedFeatureStore(store, { timeoutMs: 20, failureThreshold: 1, cooldownMs: 60_000 });
   assert.notEqual(typeof (await guard.getUser("warm", "v1", 50)), "string", "the connection is up");
   const reading = guard.getUser("u1", "v1", 50);

@@ -41,8 +41,9 @@ export interface RedisFeatureStoreOptions {
   /** Seconds preferences live after their last write; 0 (default) keeps them, as they are user-declared data. */
   preferencesTtlSeconds?: number;
   /**
-   * A command without a reply within this many milliseconds rejects (default 20: the read budget of
-   * a request). It applies to every command, so batch jobs open the store with a longer one.
+   * A command without a reply within this many milliseconds rejects (default 20). It applies to
+   * every command, so batch jobs open the store with a longer one; `palate serve` passes a 1-s
+   * backstop, since its guard owns the request's read budget (`featureStoreCommandTimeoutMs`).
    */
   commandTimeoutMs?: number;
   /** How long one connection attempt may take (default 1000 ms). */
