@@ -4,6 +4,7 @@ import { connect, createServer, type Socket } from "node:net";
 import { test } from "node:test";
 import type { FeatureStore, UserFeatures } from "../storage/features/feature-store.js";
 import { GuardedFeatureStore } from "./guarded-feature-store.js";
+import { busyWait } from "./testing/busy-wait.js";
 
 const FEATURES: UserFeatures = { vector: null, list: null, recent: [], preferences: null };
 
@@ -12,11 +13,6 @@ function socketStore(socket: Socket): FeatureStore {
   return {
     getUser: () => once(socket, "data").then(() => FEATURES),
   } as unknown as FeatureStore;
-}
-
-function busyWait(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {}
 }
 
 test("a read that never answers times out; consecutive failures open the circuit", async () => {

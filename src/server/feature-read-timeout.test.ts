@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { GuardedFeatureStore } from "../recommend/guarded-feature-store.js";
+import { busyWait } from "../recommend/testing/busy-wait.js";
 import type { FeatureStore } from "../storage/features/feature-store.js";
 import { openFeatureStore } from "../storage/features/open-feature-store.js";
 import { redisAvailable, TestRedis } from "../storage/testing/redis-server.js";
@@ -24,11 +25,6 @@ after(async () => {
   await store?.close();
   await redis?.stop();
 });
-
-function busyWait(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {}
-}
 
 test("a read answered during a long turn is served, not failed by the client's own timer", {
   skip,
