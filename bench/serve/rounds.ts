@@ -9,6 +9,7 @@ import { busyCores, cpuTicks, stealCores } from "./machine-load.js";
 import type { OpenLoopReport, OpenLoopRun } from "./open-loop.js";
 import type { ServeBenchOptions } from "./options.js";
 import { takeRedisLatency } from "./push-vectors.js";
+import { type RedisCost, readRedisCounters, redisCostBetween } from "./redis-cost.js";
 import type { SaturateReport, SaturateRun } from "./saturate.js";
 import type { ProbeReport } from "./serving-probe.js";
 
@@ -43,6 +44,8 @@ export interface RoundResult {
   bareServerCores: number;
   /** Redis's slowest internal event by kind during each phase (ms; empty when none reached the threshold). */
   redisLatency: { openLoop: Record<string, number>; palate: Record<string, number> };
+  /** Redis's CPU and busiest commands per request while Palate was saturated. */
+  redisCost: RedisCost;
   /** Cores busy machine-wide (every process, ours included) during each phase. */
   machineCores: { openLoop: number; palate: number; bare: number };
   /** Of those, cores' worth of time the host gave to other guests (steal) during each phase. */
@@ -105,8 +108,14 @@ export async function runRounds(
     log(`round ${r + 1}: saturating Palate (${o.connections} connections, ${o.saturate} s) …`);
     // The probe's phase starts with autocannon's warm-up; its stage figures include it.
     await p.server.call("reset");
+    const redisBefore = await readRedisCounters(p.redisUrl);
     const palate = await measured(() => p.saturator.call<SaturateReport>("run", saturate(p.serverUrl)));
     const palateProbe = await p.server.call<ProbeReport>("report");
+    const redisCost = redisCostBetween(
+      redisBefore,
+      await readRedisCounters(p.redisUrl),
+      palateProbe.requests,
+    );
     const palateRedis = await takeRedisLatency(p.redisUrl);
     log(`round ${r + 1}: saturating the bare route …`);
     const bareCpuBefore = await p.bare.call<number>("cpuSeconds");
@@ -125,6 +134,7 @@ export async function runRounds(
       // autocannon's warm-up runs first: charge the CPU to all the requests of both runs.
       bareServerCores: bareCpu / (o.saturate + o.saturateWarmup),
       redisLatency: { openLoop: openLoopRedis, palate: palateRedis },
+      redisCost,
       machineCores: { openLoop: open.cores, palate: palate.cores, bare: bare.cores },
       stealCores: { openLoop: open.steal, palate: palate.steal, bare: bare.steal },
     });

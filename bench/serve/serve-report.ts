@@ -202,6 +202,7 @@ export function resourceRows(result: ServeBenchResult): BenchRow[] {
       "open-loop generator: send lag p50 / p99 (ms), CPU (cores)",
       `${fmt(med(rounds, (r) => r.openLoop.sendLag.p50))} / ${fmt(med(rounds, (r) => r.openLoop.sendLag.p99))}, ${fmt(med(rounds, (r) => r.openLoop.generatorCpuCores))}`,
     ],
+    ["Redis CPU per saturated request (µs); busiest commands, µs per request (calls)", redisCostRow(rounds)],
     [
       "autocannon CPU, Palate / bare (cores)",
       `${fmt(med(rounds, (r) => r.palate.generatorCpuCores))} / ${fmt(med(rounds, (r) => r.bare.generatorCpuCores))}`,
@@ -218,6 +219,16 @@ export function resourceRows(result: ServeBenchResult): BenchRow[] {
   ];
   for (const [stage, seconds] of Object.entries(prepared.seconds)) rows.push([`data: ${stage} (s)`, seconds]);
   return rows.map(([what, value]) => ({ what, value }));
+}
+
+/** Redis's CPU per saturated request (median round) and that round's busiest commands. */
+function redisCostRow(rounds: RoundResult[]): string {
+  const cpu = med(rounds, (r) => r.redisCost.cpuMicrosPerRequest);
+  const round = rounds.find((r) => r.redisCost.cpuMicrosPerRequest === cpu) ?? rounds[0];
+  const commands = (round?.redisCost.commands ?? [])
+    .map((c) => `${c.command} ${fmt(c.microsPerRequest)} (${fmt(c.callsPerRequest)})`)
+    .join(", ");
+  return `${fmt(cpu)}; ${commands}`;
 }
 
 /** One row per round, to show the spread behind the medians. */
@@ -239,6 +250,7 @@ export function roundRows(rounds: RoundResult[]): BenchRow[] {
       r.palateProbe.featureReads?.timeout ?? 0,
       r.palateProbe.featureReads?.["circuit-open"] ?? 0,
     ].join(" / "),
+    "Redis CPU µs/sat. req": r.redisCost.cpuMicrosPerRequest,
     // What the machine did besides the server and the generator: Redis, and anyone else.
     "other busy cores": r.machineCores.openLoop - r.openLoopProbe.cpuCores - r.openLoop.generatorCpuCores,
     "host steal cores (open loop / Palate sat. / bare sat.)": [

@@ -148,6 +148,17 @@ export function runFeatureStoreContract(name: string, open: OpenFeatureStoreForC
         );
       }));
 
+    it("keeps recent events whose ids hold newlines, quotes and non-ASCII text", () =>
+      withStore(async (store) => {
+        const odd = ["line\nbreak", 'quo"te\\', "café\r\n☕"].map((itemId, i) => ({
+          itemId,
+          type: "click",
+          timestamp: i,
+        }));
+        await store.appendRecent(odd.map((e) => ({ userId: "a\nb", event: e })));
+        assert.deepEqual((await store.getUser("a\nb", "v1")).recent, [...odd].reverse());
+      }));
+
     it("returns copies of recent events", () =>
       withStore(async (store) => {
         await store.appendRecent([{ userId: "alice", event: event(1) }]);

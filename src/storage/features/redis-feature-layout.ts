@@ -10,7 +10,9 @@ import { type Preferences, PreferencesSchema, type RecentEvent } from "./feature
  * - `uv:{modelVersion}:{{userId}}` — a user vector: raw little-endian float32 bytes (string, TTL);
  * - `ul:{modelVersion}:{{userId}}` — the user's precomputed candidate list, pushed with the
  *   vector (string of 14-byte entries, same TTL; see recommend/precomputed-lists.ts);
- * - `recent:{{userId}}` — recent events, newest first, one JSON object per element (list, TTL);
+ * - `recent-events:{{userId}}` — recent events, newest first: one JSON object per line, each line
+ *   ending in `\n` (string, TTL). A string rather than a list so that one `MGET` reads all of a
+ *   user's keys (README "Feature store"); the older `recent:{{userId}}` lists are not read;
  * - `prefs:{{userId}}` — declared preferences as JSON (string);
  * - `items` — item upserts, item id → item JSON (hash, no TTL: source data);
  * - `items:deleted` — deleted item ids (set, no TTL).
@@ -33,7 +35,7 @@ export class RedisFeatureKeys {
   }
 
   recent(userId: string): string {
-    return `${this.prefix}recent:{${userId}}`;
+    return `${this.prefix}recent-events:{${userId}}`;
   }
 
   preferences(userId: string): string {
@@ -69,11 +71,27 @@ export function decodeVector(bytes: Buffer, key: string): Float32Array {
   return vector;
 }
 
-/** One recent event as a list element; `value` is left out when absent, as in the memory store. */
+/**
+ * One recent event as a line of the user's recent-events string, with its `\n` (JSON text never
+ * holds a raw newline: one inside an id is escaped); `value` is left out when absent, as in the
+ * memory store.
+ */
 export function encodeRecent(event: RecentEvent): string {
   const stored: RecentEvent = { itemId: event.itemId, type: event.type, timestamp: event.timestamp };
   if (event.value !== undefined) stored.value = event.value;
-  return JSON.stringify(stored);
+  return `${JSON.stringify(stored)}\n`;
+}
+
+/** The events of a recent-events string, newest first, at most `max`; lines that are not events are skipped. */
+export function decodeRecentLines(bytes: Buffer | null, max: number): RecentEvent[] {
+  const events: RecentEvent[] = [];
+  if (bytes === null) return events;
+  const lines = bytes.toString().split("\n");
+  for (let i = 0; i < lines.length && events.length < max; i++) {
+    const event = lines[i] === "" ? null : decodeRecent(lines[i]);
+    if (event) events.push(event);
+  }
+  return events;
 }
 
 /**
@@ -88,7 +106,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** A recent event from a list element, or null when the element is not one. */
+/** A recent event from one line, or null when the line is not one. */
 export function decodeRecent(text: string): RecentEvent | null {
   const value = parseJson(text) as Partial<RecentEvent> | undefined;
   if (

@@ -141,6 +141,19 @@ if (!redisAvailable()) {
           recent: [click(1)],
           preferences: { cuisines: ["thai"] },
         });
+        // One plain command, no script: Redis's cheapest way to read four keys.
+        const calls = async () =>
+          Object.fromEntries(
+            [...(await raw.info("commandstats")).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [
+              m[1],
+              Number(m[2]),
+            ]),
+          );
+        const before = await calls();
+        await store.getUser("alice", "v1");
+        const after = await calls();
+        const changed = Object.keys(after).filter((c) => after[c] !== before[c] && c !== "info");
+        assert.deepEqual(changed, ["mget"]);
       } finally {
         await store.close();
       }
@@ -176,7 +189,8 @@ if (!redisAvailable()) {
       const store = await open();
       try {
         await store.appendRecent([{ userId: "alice", event: click(1) }]);
-        await raw.lpush(store.keys.recent("alice"), "not json", JSON.stringify({ itemId: 3 }));
+        const stored = await raw.get(store.keys.recent("alice"));
+        await raw.set(store.keys.recent("alice"), `not json\n${JSON.stringify({ itemId: 3 })}\n${stored}`);
         await raw.set(store.keys.preferences("alice"), JSON.stringify({ cuisines: "thai" }));
         assert.deepEqual(await store.getUser("alice", "v1"), {
           vector: null,
