@@ -117,9 +117,9 @@ function checkCount(name: string, value: number, min: number): number {
 /**
  * The feature store in Redis, shared by every replica (layout: `RedisFeatureKeys`). `getUser` is
  * one MGET; writes that must stay consistent go in one script (recent events, their cap and TTL)
- * or one MULTI (an item and its tombstone). Calls fail fast while Redis is unreachable — no offline queue,
- * one retry, a short command timeout — and the client reconnects in the background with a
- * capped backoff, so callers degrade instead of piling up requests.
+ * or one MULTI (an item and its tombstone). Calls fail fast while Redis is unreachable — no
+ * offline queue, one retry, a short command timeout — and the client reconnects in the background
+ * with a capped backoff, so callers degrade instead of piling up requests.
  */
 export class RedisFeatureStore implements FeatureStore {
   readonly backend = "redis";
