@@ -66,11 +66,14 @@ export function retrieveInContext(
   }
   const row = view.rowFor({ lat: context.near?.lat, lon: context.near?.lon, period: context.mealPeriod });
   if (row < 0) return retrieve(model, q, n, accept, knownRejects);
-  const scored = new Map<number, number>();
+  // Each candidate's shift is kept beside its score: the answer reports both.
+  const scored = new Map<number, { score: number; shift: number }>();
+  const add = (item: number, base: number) => {
+    const shift = view.shift(q, row, item);
+    scored.set(item, { score: base + shift, shift });
+  };
   const fetched = retrieve(model, q, Math.max(pool, n), accept, knownRejects);
-  for (let c = 0; c < fetched.items.length; c++) {
-    scored.set(fetched.items[c], fetched.scores[c] + view.shift(q, row, fetched.items[c]));
-  }
+  for (let c = 0; c < fetched.items.length; c++) add(fetched.items[c], fetched.scores[c]);
   // The head of the context's order usually holds enough accepted items; filters that reject
   // most of it (a radius, a heavy user's history) read on in the whole order.
   const wanted = Math.max(n, CONTEXT_HEAD);
@@ -81,12 +84,12 @@ export function retrieveInContext(
     if (c === head.length - 1 && head.length < view.prior.itemCount) head = view.orderFor(row);
     if (!accept(item)) continue;
     taken++;
-    if (!scored.has(item)) scored.set(item, model.score(q, item) + view.shift(q, row, item));
+    if (!scored.has(item)) add(item, model.score(q, item));
   }
-  const best = [...scored].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, n);
+  const best = [...scored].sort((a, b) => b[1].score - a[1].score || a[0] - b[0]).slice(0, n);
   return {
     items: Int32Array.from(best, ([item]) => item),
-    scores: Float32Array.from(best, ([, s]) => s),
-    shifts: Float32Array.from(best, ([item]) => view.shift(q, row, item)),
+    scores: Float32Array.from(best, ([, s]) => s.score),
+    shifts: Float32Array.from(best, ([, s]) => s.shift),
   };
 }

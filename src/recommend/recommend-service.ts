@@ -226,9 +226,14 @@ export class RecommendService {
       near: request.near,
       mealPeriod: request.at === undefined ? undefined : periodAt(request.at),
     };
-    const { source, q, shed } = userQuery(model, request, userIndex, weighted, stored, storedVector, () =>
-      this.withinFallbackBudget(),
-    );
+    const { source, q, shed } = userQuery(model, {
+      request,
+      userIndex,
+      weighted,
+      stored,
+      storedVector,
+      mayFallbackSearch: () => this.withinFallbackBudget(),
+    });
 
     const retrieved = performance.now();
     let items: RankedCandidate[];

@@ -64,6 +64,21 @@ export function resultKey(
   ].join("|");
 }
 
+/** What a request knows of its user when the query is chosen. */
+export interface RequestUser {
+  request: RecommendRequest;
+  /** The user's row in the model, or -1 for a user the model was not trained on. */
+  userIndex: number;
+  /** Recent events as weighted model items (empty: none, or none the model knows). */
+  weighted: readonly { item: number; weight: number }[];
+  /** The feature store's answer, or null when it could not answer. */
+  stored: UserFeatures | null;
+  /** The pushed vector when it has the model's dimensions, else null. */
+  storedVector: Float32Array | null;
+  /** Asked before a fallback index search: false sheds it to popularity. */
+  mayFallbackSearch: () => boolean;
+}
+
 /** The query a request is answered with, and where it came from (null: popularity answers). */
 export interface UserQuery {
   source: Source;
@@ -79,15 +94,8 @@ export interface UserQuery {
  * Without the store's answer a personal query means an index search, taken only when
  * `mayFallbackSearch()` allows it (the service's budget).
  */
-export function userQuery(
-  model: ServingModel,
-  request: RecommendRequest,
-  userIndex: number,
-  weighted: readonly { item: number; weight: number }[],
-  stored: UserFeatures | null,
-  storedVector: Float32Array | null,
-  mayFallbackSearch: () => boolean,
-): UserQuery {
+export function userQuery(model: ServingModel, user: RequestUser): UserQuery {
+  const { request, userIndex, weighted, stored, storedVector, mayFallbackSearch } = user;
   const folded = weighted.length > 0 || (!stored && userIndex >= 0);
   const shed = folded && !stored && !mayFallbackSearch();
   if (folded && !shed)
