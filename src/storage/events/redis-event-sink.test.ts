@@ -62,6 +62,26 @@ if (skip) {
       }
     });
 
+    it("names the entry and the field when a stream entry's items are not a JSON array of strings", async () => {
+      const keyPrefix = freshPrefix();
+      const sink = await openEventSink(redis!.url, { redis: { keyPrefix } });
+      const raw = new Redis(redis!.url);
+      try {
+        const [event] = makeEvents(1);
+        await sink.append([{ ...event, type: "impression", items: ["a", "b"] }]);
+        assert.deepEqual((await readAllEvents(sink))[0].items, ["a", "b"]);
+        // Written by something else than the sink: truncated JSON, then numbers.
+        const broken = await raw.xadd(`${keyPrefix}:stream`, "*", "event_id", "x", "items", '["a",');
+        await assert.rejects(sink.read("", 10), new RegExp(`stream entry ${broken}: field 'items'`));
+        await raw.del(`${keyPrefix}:stream`);
+        await raw.xadd(`${keyPrefix}:stream`, "*", "event_id", "y", "items", "[1,2]");
+        await assert.rejects(sink.read("", 10), /field 'items' is not a JSON array of strings: '\[1,2\]'/);
+      } finally {
+        raw.disconnect();
+        await sink.close();
+      }
+    });
+
     it("caps the stream approximately when maxLength is set", async () => {
       const sink = await openEventSink(redis!.url, { redis: { keyPrefix: freshPrefix(), maxLength: 100 } });
       try {

@@ -3,6 +3,7 @@ import { InputError, PalateError } from "../../core/errors.js";
 import { redactStoreUrl } from "../open-store-url.js";
 import type { EventPage, EventSink, LoggedEvent } from "./event-log.js";
 import { messageOf, validateLoggedEvents, validateReadLimit } from "./logged-event-codec.js";
+import { fromStreamFields, toStreamFields } from "./redis-stream-fields.js";
 
 /** Options for `RedisEventSink`. */
 export interface RedisEventSinkOptions {
@@ -150,7 +151,7 @@ export class RedisEventSink implements EventSink {
     for (let start = 0; start < events.length; start += EVENTS_PER_CALL) {
       const chunk = events.slice(start, start + EVENTS_PER_CALL);
       const keys = [this.streamKey, ...chunk.map((e) => this.markerKey(e.eventId))];
-      const args = chunk.map((e) => JSON.stringify(toFields(e)));
+      const args = chunk.map((e) => JSON.stringify(toStreamFields(e)));
       appendEvents(keys.length, ...keys, dedupeTtlSeconds, maxLength, ...args);
     }
     const results = await this.exec(pipeline, `appending ${events.length} events`);
@@ -179,7 +180,7 @@ export class RedisEventSink implements EventSink {
     });
     if (entries.length === 0) return { events: [], cursor };
     return {
-      events: entries.map(([, fields]) => fromFields(fields)),
+      events: entries.map(([id, fields]) => fromStreamFields(id, fields)),
       cursor: entries[entries.length - 1][0],
     };
   }
@@ -250,58 +251,6 @@ export class RedisEventSink implements EventSink {
       throw new PalateError(`event log '${this.display}' is unavailable: ${this.client.status}${why}`);
     }
   }
-}
-
-// Field names are the wire's snake_case, so `redis-cli XRANGE` output reads like the API.
-function toFields(e: LoggedEvent): string[] {
-  const fields = [
-    "event_id",
-    e.eventId,
-    "type",
-    e.type,
-    "user_id",
-    e.userId,
-    "item_id",
-    e.itemId,
-    "timestamp",
-    // String(number) is the shortest text that parses back to the same double.
-    String(e.timestamp),
-    "received_at",
-    String(e.receivedAt),
-  ];
-  if (e.value !== undefined) fields.push("value", String(e.value));
-  if (e.recommendationId !== undefined) fields.push("recommendation_id", e.recommendationId);
-  if (e.sessionId !== undefined) fields.push("session_id", e.sessionId);
-  if (e.variant !== undefined) fields.push("variant", e.variant);
-  if (e.modelVersion !== undefined) fields.push("model_version", e.modelVersion);
-  if (e.items !== undefined) fields.push("items", JSON.stringify(e.items));
-  return fields;
-}
-
-function fromFields(fields: string[]): LoggedEvent {
-  const f = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i], fields[i + 1]);
-  const event: LoggedEvent = {
-    eventId: f.get("event_id") ?? "",
-    type: f.get("type") ?? "",
-    userId: f.get("user_id") ?? "",
-    itemId: f.get("item_id") ?? "",
-    timestamp: Number(f.get("timestamp")),
-    receivedAt: Number(f.get("received_at")),
-  };
-  const value = f.get("value");
-  if (value !== undefined) event.value = Number(value);
-  const recommendationId = f.get("recommendation_id");
-  if (recommendationId !== undefined) event.recommendationId = recommendationId;
-  const sessionId = f.get("session_id");
-  if (sessionId !== undefined) event.sessionId = sessionId;
-  const variant = f.get("variant");
-  if (variant !== undefined) event.variant = variant;
-  const modelVersion = f.get("model_version");
-  if (modelVersion !== undefined) event.modelVersion = modelVersion;
-  const items = f.get("items");
-  if (items !== undefined) event.items = JSON.parse(items) as string[];
-  return event;
 }
 
 function checkOptions(o: Required<RedisEventSinkOptions>): void {
