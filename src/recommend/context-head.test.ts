@@ -9,7 +9,9 @@ import { HybridModel } from "../models/hybrid/hybrid-model.js";
 import { loadModel } from "../models/model-kinds.js";
 import { declaredHome } from "../models/popularity/context-events.js";
 import { trainingDataOf } from "../models/training-data.js";
-import { ContextPopularity, retrieveInContext } from "./context-popularity.js";
+import { candidateFilter } from "./candidate-filter.js";
+import { ContextPopularity, contextPriorOf, retrieveInContext } from "./context-popularity.js";
+import { PopularLists } from "./popular-lists.js";
 import { ServingModel } from "./serving-model.js";
 
 // A catalogue larger than the context head serving reads first (4 × 50 items), so a filter can
@@ -71,4 +73,26 @@ test("filters that reject a context's whole head still get its most popular acce
     .slice(0, 5)
     .map(({ i }) => i);
   assert.deepEqual([...found.items], exact);
+});
+
+test("a cached context list whose radius rejects most of the order's head reads on in the whole order", () => {
+  const prior = contextPriorOf(model.hybrid);
+  assert.ok(prior);
+  const home = declaredHome(model.hybrid.learned.userMeta[0]?.attributes);
+  assert.ok(home);
+  // On the lists' 0.005° grid already, so the list and the reference read the same context row.
+  const grid = (degrees: number) => Math.round(degrees / 0.005) * 0.005;
+  const near = { lat: grid(home.lat), lon: grid(home.lon), radiusKm: 3 };
+  const row = prior.lookup({ lat: near.lat, lon: near.lon });
+  assert.ok(row >= 0);
+  const accept = candidateFilter(model.catalog, { seen: new Set(), exclude: new Set(), near });
+  const exact = [...prior.order(row)].filter(accept);
+  // Lists hold 200 items and read the first 400 of the order before the rest: the radius must
+  // leave fewer than 200 there, and some accepted items beyond it.
+  const beyondHead = [...prior.order(row).subarray(400)].filter(accept);
+  assert.ok(exact.length < 200 && exact.length >= 10 && beyondHead.length > 0, `${exact.length} accepted`);
+  const lists = new PopularLists({ maxEntries: 10, ttlMs: 60_000 });
+  const noRules = { seen: new Set<number>(), exclude: new Set<number>() };
+  const listed = lists.top(model, { near }, noRules, exact.length).map((x) => x.item);
+  assert.deepEqual(listed, exact);
 });

@@ -79,23 +79,43 @@ export class PopularLists {
       near: context.near,
       mealPeriod: context.mealPeriod,
     });
+    const order = orderFor(model, context);
     const out: number[] = [];
-    for (const item of orderFor(model, context)) {
-      if (out.length >= length) break;
-      if (accept(item)) out.push(item);
+    // The head of the order usually holds enough accepted items; a filter that rejects most of
+    // it (a small radius) reads on in the whole order.
+    let read = order.prefix(Math.min(order.length, HEAD_READ * length));
+    for (let c = 0; c < read.length && out.length < length; c++) {
+      if (accept(read[c])) out.push(read[c]);
+      if (c === read.length - 1 && read.length < order.length) read = order.prefix(order.length);
     }
     return Int32Array.from(out);
   }
 }
 
 const EMPTY: ReadonlySet<number> = new Set();
+/** Items of the order read first, per list entry wanted. */
+const HEAD_READ = 2;
 
-/** Items in the context's popularity order: the trained prior's when present, else global. */
-function orderFor(model: ServingModel, context: PopularContext): Int32Array {
+/** A popularity order, read by prefix: `prefix(n)` holds its first n items. */
+interface PopularOrder {
+  length: number;
+  prefix(length: number): Int32Array;
+}
+
+/**
+ * Items in the context's popularity order: the trained prior's when present, else global. The
+ * prior's order is read by prefix (a partial selection): a new context's list used to sort the
+ * whole catalogue, ≈ 5 ms at 100k items, on the request that first asked for it.
+ */
+function orderFor(model: ServingModel, context: PopularContext): PopularOrder {
+  const global = {
+    length: model.popularOrder.length,
+    prefix: (n: number) => model.popularOrder.subarray(0, n),
+  };
   const prior = contextPriorOf(model.hybrid);
-  if (!prior || (!context.near && context.mealPeriod === undefined)) return model.popularOrder;
+  if (!prior || (!context.near && context.mealPeriod === undefined)) return global;
   const row = prior.lookup({ lat: context.near?.lat, lon: context.near?.lon, period: context.mealPeriod });
-  return row < 0 ? model.popularOrder : prior.order(row);
+  return row < 0 ? global : { length: prior.itemCount, prefix: (n) => prior.head(row, n) };
 }
 
 function snap(degrees: number): number {
